@@ -1,0 +1,121 @@
+"""The one facade the command line, the app and the benchmarks use.
+
+A Corpus holds the loaded articles and hands out analyses (from the cache when the same
+text was analysed before with the same pipeline), summaries and groups.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from summarise.article import Analysis, Article, Group, Summary
+from summarise.grouping import DEFAULT_THRESHOLD, group_articles
+from summarise.nlp import Pipeline, analyse_many, load_pipeline
+from summarise.sources import LoadProblem, load_articles
+from summarise.store import AnalysisCache
+from summarise.summarisers import DEFAULT_ALGORITHM, summarise
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class Corpus:
+    """Articles plus lazily computed, cached analyses."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        problems: Sequence[LoadProblem] = (),
+        *,
+        model: str | None = None,
+        cache: AnalysisCache | None = None,
+    ) -> None:
+        self.articles: list[Article] = list(articles)
+        self.problems: list[LoadProblem] = list(problems)
+        self.by_key: dict[str, Article] = {article.key: article for article in self.articles}
+        self._model = model or None
+        self._cache = cache
+        self._pipeline: Pipeline | None = None
+        self._analyses: dict[str, Analysis] = {}
+        # spaCy pipelines are not safe to share between threads; the app analyses in a
+        # worker thread while the UI thread may ask for the selected article.
+        self._lock = threading.RLock()
+
+    @classmethod
+    def from_paths(
+        cls,
+        paths: Iterable[str | Path],
+        *,
+        model: str | None = None,
+        cache: AnalysisCache | None = None,
+    ) -> Corpus:
+        problems: list[LoadProblem] = []
+        articles = load_articles(paths, problems)
+        return cls(articles, problems, model=model, cache=cache)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = load_pipeline(self._model)
+            return self._pipeline
+
+    def cached_analysis(self, article: Article) -> Analysis | None:
+        """The analysis if it is already known, without running the pipeline."""
+        return self._analyses.get(article.id)
+
+    def analysis(self, article: Article) -> Analysis:
+        found = self._analyses.get(article.id)
+        if found is not None:
+            return found
+        self.analyse([article])
+        return self._analyses[article.id]
+
+    def analyse(
+        self,
+        articles: Sequence[Article] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Analyse the given articles (default: all), reusing cached results."""
+        wanted = list(self.articles if articles is None else articles)
+        total = len(wanted)
+        with self._lock:
+            pipeline = self.pipeline
+            missing: list[Article] = []
+            done = 0
+            for article in wanted:
+                if article.id in self._analyses:
+                    done += 1
+                    continue
+                cached = self._cache.get(article.id, pipeline.fingerprint) if self._cache else None
+                if cached is not None:
+                    self._analyses[article.id] = cached
+                    done += 1
+                else:
+                    missing.append(article)
+            if progress is not None:
+                progress(done, total)
+            for analysis in analyse_many(missing, pipeline):
+                self._analyses[analysis.article_id] = analysis
+                if self._cache is not None:
+                    self._cache.put(analysis)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+
+    def summary(
+        self,
+        article: Article,
+        algorithm: str = DEFAULT_ALGORITHM,
+        sentences: int | None = None,
+        ratio: float | None = None,
+    ) -> Summary:
+        return summarise(article, self.analysis(article), algorithm, sentences, ratio)
+
+    def analyses_by_id(self) -> dict[str, Analysis]:
+        self.analyse()
+        return dict(self._analyses)
+
+    def groups(self, threshold: float = DEFAULT_THRESHOLD) -> list[Group]:
+        return group_articles(self.articles, self.analyses_by_id(), threshold)

