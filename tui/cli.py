@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -79,6 +80,13 @@ def _add_common(parser: argparse.ArgumentParser, *, formats: bool = True) -> Non
         parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
 
 
+def _version() -> str:
+    try:
+        return metadata.version("newsreader")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsreader",
@@ -91,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Run 'newsreader COMMAND --help' for each."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"newsreader {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     summarise_parser = sub.add_parser("summarise", help="print each article's summary")
     _add_common(summarise_parser)
@@ -313,7 +322,7 @@ def open_app(argv: Sequence[str], err: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in COMMANDS or argv[:1] in (["-h"], ["--help"]):
+        if argv[:1] and argv[0] in (*COMMANDS, "-h", "--help", "--version"):
             return run_command(argv, sys.stdout, sys.stderr)
         return open_app(argv, sys.stderr)
     except UserError as error:
