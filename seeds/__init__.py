@@ -1,0 +1,1 @@
+"""The bundled sample corpus: three news stories in three formats."""

@@ -1,0 +1,429 @@
+"""Paths -> raw documents -> articles.
+
+Reads plain text, Markdown, saved web pages, JSON / JSON Lines records and RSS / Atom
+feeds, from files or whole folders. Whatever cannot be read becomes a ``LoadProblem`` with
+one clear line for the user; the rest still loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import stat
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from summarise.article import Article, RawDocument
+from summarise.structure import build_article, clean_text, normalise_date
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+SUPPORTED_SUFFIXES = set(TEXT_SUFFIXES) | HTML_SUFFIXES | set(JSON_SUFFIXES) | FEED_SUFFIXES
+
+
+class LoadProblem(NamedTuple):
+    path: str
+    message: str  # one line, fit for stderr
+
+
+class _Unreadable(Exception):
+    """A file that cannot be used; the message is shown to the user."""
+
+
+def seeds_path() -> Path:
+    """The folder of the bundled sample corpus."""
+    try:
+        from importlib.resources import files
+
+        bundled = Path(str(files("newsreader_seeds")))
+        if bundled.is_dir() and any(bundled.iterdir()):
+            return bundled
+    except (ImportError, OSError, TypeError):
+        pass  # not installed as a package: running from a source checkout
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+# ---------------------------------------------------------------------------------------
+# Bytes -> text
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        status = path.stat()
+    except FileNotFoundError as error:
+        raise _Unreadable("no such file") from error
+    except OSError as error:
+        raise _Unreadable(f"cannot read: {error.strerror or error}") from error
+    if not stat.S_ISREG(status.st_mode):
+        # Pipes and devices could block or never end.
+        raise _Unreadable("not a regular file")
+    size = status.st_size
+    if size > MAX_FILE_BYTES:
+        megabytes = size / (1024 * 1024)
+        raise _Unreadable(f"skipped: {megabytes:.0f} MB is over the 20 MB limit")
+    try:
+        return path.read_bytes()
+    except PermissionError as error:
+        raise _Unreadable("permission denied") from error
+    except IsADirectoryError as error:
+        raise _Unreadable("is a folder, not a file") from error
+    except OSError as error:
+        raise _Unreadable(f"cannot read: {error.strerror or error}") from error
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(sample) // 20)
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text from bytes: a byte-order mark first, then strict UTF-8, then Windows-1252,
+    then Latin-1 (which accepts every byte). Raises ``_Unreadable`` for binary data."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise _Unreadable(f"not valid {encoding.upper()} text") from error
+    if _looks_binary(data):
+        raise _Unreadable("binary file, not text")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _read_text(path: Path) -> str:
+    text = decode_bytes(_read_bytes(path))
+    if not text.strip():
+        raise _Unreadable("empty file")
+    return text
+
+
+# ---------------------------------------------------------------------------------------
+# HTML fragments (feed items) -> text
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "section", "article", "tr", "table", "figure", "figcaption", "pre", "hr", "header",
+    "footer", "aside", "dd", "dt",
+}  # fmt: skip
+_SKIPPED_TAGS = {"script", "style", "noscript", "template", "iframe", "svg", "head"}
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag != "br" else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Readable text of an HTML fragment: paragraphs separated by blank lines."""
+    collector = _TextCollector()
+    collector.feed(fragment)
+    collector.close()
+    text = "".join(collector.parts)
+    paragraphs = (" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", text))
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+# ---------------------------------------------------------------------------------------
+# One file -> documents
+
+
+def _text_documents(path: Path, key: str, origin: str) -> list[RawDocument]:
+    return [RawDocument(key=key, text=clean_text(_read_text(path)), origin=origin)]
+
+
+def _html_documents(path: Path, key: str) -> list[RawDocument]:
+    html = _read_text(path)
+    import trafilatura
+
+    extracted = None
+    # Favouring precision keeps related links and teasers out; a page it finds nothing
+    # in is tried again with trafilatura's balanced settings.
+    for favour_precision in (True, False):
+        try:
+            extracted = trafilatura.bare_extraction(
+                html,
+                include_comments=False,
+                include_tables=True,
+                favor_precision=favour_precision,
+                with_metadata=True,
+            )
+        except Exception:  # trafilatura raises many kinds of parser errors on broken pages
+            extracted = None
+        if extracted is not None and (getattr(extracted, "text", None) or "").strip():
+            break
+    text = getattr(extracted, "text", None) or ""
+    if not text.strip():
+        fallback = html_fragment_text(html)
+        if not fallback.strip():
+            raise _Unreadable("no readable text in this web page")
+        return [RawDocument(key=key, text=clean_text(fallback), origin="html")]
+    return [
+        RawDocument(
+            key=key,
+            text=clean_text(text),
+            title=clean_text(getattr(extracted, "title", None) or ""),
+            source=clean_text(getattr(extracted, "sitename", None) or ""),
+            published=normalise_date(getattr(extracted, "date", None) or ""),
+            url=clean_text(getattr(extracted, "url", None) or ""),
+            origin="html",
+            paragraphs_known=True,
+        )
+    ]
+
+
+def _field(record: dict[str, Any], *names: str) -> str:
+    for name in names:
+        value = record.get(name)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return clean_text(str(value)).strip()
+    return ""
+
+
+def _record_document(
+    record: Any, path_key: str, number: int, origin: str, problems: list[LoadProblem]
+) -> RawDocument | None:
+    where = f"{path_key}#{number}"
+    if not isinstance(record, dict):
+        problems.append(LoadProblem(where, "record is not a JSON object"))
+        return None
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problems.append(LoadProblem(where, 'record has no "text"'))
+        return None
+    record_id = _field(record, "id")
+    return RawDocument(
+        key=f"{path_key}#{record_id or number}",
+        text=clean_text(text),
+        title=_field(record, "title"),
+        source=_field(record, "source"),
+        published=normalise_date(_field(record, "published", "date")),
+        url=_field(record, "url"),
+        origin=origin,
+    )
+
+
+def _json_documents(path: Path, key: str, problems: list[LoadProblem]) -> list[RawDocument]:
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _Unreadable(f"malformed JSON (line {error.lineno}: {error.msg})") from error
+    records = data if isinstance(data, list) else [data]
+    if not records:
+        raise _Unreadable("empty JSON list")
+    documents = []
+    for number, record in enumerate(records, start=1):
+        document = _record_document(record, key, number, "json", problems)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def _jsonl_documents(path: Path, key: str, problems: list[LoadProblem]) -> list[RawDocument]:
+    documents = []
+    for number, line in enumerate(_read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(LoadProblem(f"{key}#{number}", f"malformed JSON line: {error.msg}"))
+            continue
+        document = _record_document(record, key, number, "jsonl", problems)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _child_text(element: ET.Element, *names: str) -> str:
+    for child in element:
+        if _local_name(child.tag) in names:
+            return "".join(child.itertext()).strip()
+    return ""
+
+
+def _atom_link(entry: ET.Element) -> str:
+    links = [child for child in entry if _local_name(child.tag) == "link"]
+    for link in links:
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link.get("href", "")
+    return links[0].get("href", "") if links else ""
+
+
+def _feed_documents(path: Path, key: str) -> list[RawDocument]:
+    text = _read_text(path)
+    if re.search(r"<!ENTITY", text, re.IGNORECASE):
+        raise _Unreadable("feed declares XML entities; refused")
+    try:
+        # Parsed as text, already decoded: the declared encoding must not apply twice.
+        root = ET.fromstring(text.lstrip("\ufeff"))
+    except ET.ParseError as error:
+        raise _Unreadable(f"malformed XML ({error})") from error
+    kind = _local_name(root.tag)
+    if kind == "rss" or kind == "rdf":
+        items = [element for element in root.iter() if _local_name(element.tag) == "item"]
+        channel = next((e for e in root if _local_name(e.tag) == "channel"), root)
+        source = _child_text(channel, "title")
+    elif kind == "feed":
+        items = [element for element in root if _local_name(element.tag) == "entry"]
+        source = _child_text(root, "title")
+    else:
+        raise _Unreadable(f"XML file is not an RSS or Atom feed (root <{kind}>)")
+    documents = []
+    for number, item in enumerate(items, start=1):
+        body_html = _child_text(item, "encoded", "content") or _child_text(
+            item, "description", "summary"
+        )
+        body = clean_text(html_fragment_text(body_html))
+        title = clean_text(html_fragment_text(_child_text(item, "title")))
+        if not body.strip():
+            continue
+        item_id = _child_text(item, "guid", "id")
+        url = _child_text(item, "link") if kind != "feed" else _atom_link(item)
+        published = _child_text(item, "pubdate", "published", "updated", "date")
+        documents.append(
+            RawDocument(
+                key=f"{key}#{clean_text(item_id) or number}",
+                text=body,
+                title=title,
+                source=clean_text(source),
+                published=normalise_date(published),
+                url=clean_text(url),
+                origin="feed",
+                paragraphs_known=True,
+            )
+        )
+    if not documents:
+        raise _Unreadable("feed has no items with text")
+    return documents
+
+
+def _documents_from_file(path: Path, key: str, problems: list[LoadProblem]) -> list[RawDocument]:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _text_documents(path, key, TEXT_SUFFIXES[suffix])
+    if suffix in HTML_SUFFIXES:
+        return _html_documents(path, key)
+    if JSON_SUFFIXES.get(suffix) == "json":
+        return _json_documents(path, key, problems)
+    if JSON_SUFFIXES.get(suffix) == "jsonl":
+        return _jsonl_documents(path, key, problems)
+    if suffix in FEED_SUFFIXES:
+        return _feed_documents(path, key)
+    known = " ".join(sorted(SUPPORTED_SUFFIXES))
+    raise _Unreadable(f"unsupported file type {suffix or '(none)'}; known: {known}")
+
+
+# ---------------------------------------------------------------------------------------
+# Paths -> documents
+
+
+def _files_in(folder: Path) -> Iterator[Path]:
+    """Supported files under a folder, recursively, in sorted order; hidden ones skipped."""
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                yield Path(root) / name
+
+
+def read_documents(
+    paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
+) -> list[RawDocument]:
+    """Raw documents from files and folders; what cannot be read is added to ``problems``."""
+    if problems is None:
+        problems = []
+    documents: list[RawDocument] = []
+    seen_keys: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = list(_files_in(path))
+            if not files:
+                problems.append(LoadProblem(str(path), "no articles found in this folder"))
+        else:
+            files = [path]
+        for file in files:
+            key = str(file)
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            try:
+                found = _documents_from_file(file, key, problems)
+            except _Unreadable as problem:
+                problems.append(LoadProblem(key, str(problem)))
+                continue
+            except (OSError, ValueError, RecursionError) as error:
+                problems.append(LoadProblem(key, f"cannot read: {error}".splitlines()[0]))
+                continue
+            documents.extend(found)
+    return documents
+
+
+def load_articles(
+    paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
+) -> list[Article]:
+    """Structured articles from files and folders, each story once (the first copy wins)."""
+    if problems is None:
+        problems = []
+    articles: list[Article] = []
+    seen_ids: set[str] = set()
+    for document in read_documents(paths, problems):
+        try:
+            article = build_article(document)
+        except (ValueError, IndexError, RecursionError) as error:
+            problems.append(LoadProblem(document.key, f"cannot structure text: {error}"))
+            continue
+        if not article.body.strip():
+            problems.append(LoadProblem(document.key, "no article text found"))
+            continue
+        if article.id in seen_ids:
+            continue
+        seen_ids.add(article.id)
+        articles.append(article)
+    return articles
