@@ -22,9 +22,7 @@ SLUG_MAX_LENGTH = 80
 
 # Names Windows refuses as file stems, whatever the extension.
 _RESERVED_STEMS = frozenset(
-    ["con", "prn", "aux", "nul"]
-    + [f"com{n}" for n in range(10)]
-    + [f"lpt{n}" for n in range(10)]
+    ["con", "prn", "aux", "nul"] + [f"com{n}" for n in range(10)] + [f"lpt{n}" for n in range(10)]
 )
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -33,7 +31,7 @@ _WHITESPACE = re.compile(r"\s+")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY_REFERENCE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # What turns the start of a line into a heading, quote, list item, rule or setext underline.
-_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*\d{1,9}(?=[.)](?:\s|$))|\s*)([#>+=.)-])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 
 

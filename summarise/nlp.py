@@ -7,12 +7,13 @@ paragraph; every offset is then shifted into ``Article.body``.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from summarise.article import Analysis, Article, Mention, SentenceSpan
-from summarise.entities import make_consistent, refine_mentions
+from summarise.entities import label_table_rows, make_consistent, propagate, refine_mentions
 
 # Bump when sentence or entity post-processing changes, so cached analyses are redone.
 POSTPROCESS_VERSION = "3"
@@ -126,8 +127,10 @@ def load_pipeline(model: str | None = None) -> Pipeline:
 
 # --- sentences ------------------------------------------------------------------------
 
-_CLOSERS = set("\"'”’)]»")
+# Characters that cannot open a sentence (straight quotes can, so they are not here).
+_CLOSERS_AND_STOPS = frozenset("”’)]».,;:!?")
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+_TITLE_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,2}|[A-Z][a-z]?s)\.$")
 
 
 def _sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
@@ -157,14 +160,14 @@ def _sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
 def _is_fragment(piece: str, previous: str) -> bool:
     if not _WORD.search(piece):
         return True
-    if all(ch in _CLOSERS or ch in ".!?,;:" or ch.isspace() for ch in piece[:1]):
+    if piece[0] in _CLOSERS_AND_STOPS:
         return True
     first = piece.lstrip("\"'“‘(")
     if first[:1].islower():
         return True
-    # A sentence cut after an abbreviation-like token ("Mr.", "U.S.") or a trailing
-    # comma/colon is not finished.
-    return previous[-1:] in ",;:" or bool(re.search(r"\b(?:[A-Z]\.){1,3}$|\b[A-Z][a-z]{0,2}\.$", previous)) and len(previous) < 40
+    # A sentence cut after a title abbreviation ("Mr.", "Dr.") or a trailing comma or
+    # colon is not finished.
+    return previous[-1:] in ",;:" or bool(_TITLE_ABBREVIATION.search(previous))
 
 
 def _split_long_lines(text: str) -> list[tuple[int, int]]:
@@ -202,7 +205,7 @@ def _analysis_from_docs(
         if pipeline.has_entities:
             mentions.extend(_doc_mentions(doc, text, offset))
     if pipeline.has_entities:
-        mentions = make_consistent(refine_mentions(mentions, article.body))
+        mentions = postprocess_mentions(mentions, article.body)
     return Analysis(
         article_id=article.id,
         pipeline=pipeline.fingerprint,
@@ -212,7 +215,15 @@ def _analysis_from_docs(
     )
 
 
-def _sentence_bounds_in(doc: Any, text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
+def postprocess_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """The engine's corrections to the tagger's mentions of one document ``text``."""
+    refined = label_table_rows(refine_mentions(mentions, text), text)
+    return make_consistent(propagate(make_consistent(refined), text))
+
+
+def _sentence_bounds_in(
+    doc: Any, text: str, line_start: int, line_end: int
+) -> list[tuple[int, int]]:
     bounds = [
         (max(start, line_start), min(end, line_end))
         for start, end in _sentence_bounds(doc, text)
@@ -230,8 +241,14 @@ def _sentence_bounds_in(doc: Any, text: str, line_start: int, line_end: int) -> 
 
 
 def _doc_mentions(doc: Any, text: str, offset: int) -> list[Mention]:
+    # The doc may hold re-cased text; the mention's text comes from the original.
     return [
-        Mention(text=ent.text, label=ent.label_, start=offset + ent.start_char, end=offset + ent.end_char)
+        Mention(
+            text[ent.start_char : ent.end_char],
+            ent.label_,
+            offset + ent.start_char,
+            offset + ent.end_char,
+        )
         for ent in doc.ents
         if ent.text.strip()
     ]
@@ -245,15 +262,115 @@ def analyse(article: Article, pipeline: Pipeline) -> Analysis:
 def analyse_many(articles: Sequence[Article], pipeline: Pipeline) -> Iterator[Analysis]:
     """Analyses in the order of ``articles``; all paragraphs go through one nlp.pipe."""
     per_article = [_paragraph_texts(article) for article in articles]
-    flat = (text for paragraphs in per_article for _start, _end, text in paragraphs)
-    docs = _run(pipeline, (_prepare_text(text) for text in flat))
+
+    def prepared() -> Iterator[str]:
+        for paragraphs in per_article:
+            texts = [text for _start, _end, text in paragraphs]
+            yield from recase_capitals(texts) if pipeline.has_entities else texts
+
+    docs = _run(pipeline, prepared())
     for article, paragraphs in zip(articles, per_article, strict=True):
         article_docs = [next(docs) for _ in paragraphs]
         yield _analysis_from_docs(article, pipeline, paragraphs, article_docs)
 
 
-def _prepare_text(text: str) -> str:
-    return text
+def analyse_text(text: str, pipeline: Pipeline) -> list[Mention]:
+    """Entity mentions of a plain ``text`` with offsets into it, one paragraph per line.
+
+    The same post-processing as for articles applies (re-cased capitals, trimmed
+    spans, one label per name, repeats of names found), with the whole text as one
+    document. Suits already tokenised text such as one sentence per line.
+    """
+    if not pipeline.has_entities:
+        return []
+    lines = text.split("\n")
+    mentions: list[Mention] = []
+    offset = 0
+    for line, doc in zip(lines, _run(pipeline, recase_capitals(lines)), strict=True):
+        mentions.extend(_doc_mentions(doc, line, offset))
+        offset += len(line) + 1
+    return postprocess_mentions(mentions, text)
+
+
+# --- text in capitals -----------------------------------------------------------------
+
+_CAPS_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def _is_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters)
+    return len(letters) >= 4 and upper >= 0.8 * len(letters)
+
+
+def _same_length_case(word: str, form: str) -> str:
+    """``word`` written like ``form`` without changing its length (offsets stay valid)."""
+    return "".join(
+        new if len(new) == 1 else old for old, new in zip(word, form.ljust(len(word)), strict=True)
+    )
+
+
+def recase_capitals(texts: Sequence[str]) -> list[str]:
+    """``texts`` with lines in capitals re-cased as the rest of the document writes them.
+
+    The tagger relies on capital letters to find names, so a headline or dateline in
+    capitals hides them. Each word takes its most frequent spelling in the document's
+    other lines; unseen words become title case, short function words lower case.
+    """
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    capital_lines = 0
+    for text in texts:
+        for line in text.split("\n"):
+            if _is_capitals(line):
+                capital_lines += 1
+                continue
+            for match in _CAPS_WORD.finditer(line):
+                word = match.group()
+                if word != word.upper() or len(word) == 1:
+                    spellings[word.casefold()][word] += 1
+    if not capital_lines:
+        return list(texts)
+    function_words = _function_words()
+    result = []
+    for text in texts:
+        lines = []
+        for line in text.split("\n"):
+            lines.append(
+                _recase_line(line, spellings, function_words) if _is_capitals(line) else line
+            )
+        result.append("\n".join(lines))
+    return result
+
+
+def _recase_line(
+    line: str, spellings: dict[str, Counter[str]], function_words: frozenset[str]
+) -> str:
+    pieces = []
+    position = 0
+    first = True
+    for match in _CAPS_WORD.finditer(line):
+        word = match.group()
+        key = word.casefold()
+        if key in spellings:
+            form = spellings[key].most_common(1)[0][0]
+        elif key in function_words and not first:
+            form = word.lower()
+        else:
+            form = word[:1] + word[1:].lower()
+        if first:
+            form = form[:1].upper() + form[1:]
+        first = False
+        pieces.append(line[position : match.start()])
+        pieces.append(_same_length_case(word, form))
+        position = match.end()
+    pieces.append(line[position:])
+    return "".join(pieces)
+
+
+def _function_words() -> frozenset[str]:
+    from sumy.utils import get_stop_words
+
+    return frozenset(get_stop_words("english"))
 
 
 def tokens(text: str) -> list[str]:

@@ -8,7 +8,9 @@ one clear line for the user; the rest still loads.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
+import math
 import os
 import re
 import stat
@@ -19,9 +21,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from summarise.article import Article, RawDocument
-from summarise.structure import build_article, clean_text, normalise_date
+from summarise.structure import (
+    build_article,
+    clean_text,
+    normalise_date,
+    split_long_paragraphs,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Far beyond any news story (a long read is 50,000 characters); the language model needs
+# time and memory in proportion, so a book or a log dump is refused rather than ground on.
+MAX_ARTICLE_CHARS = 200_000
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -69,7 +79,7 @@ def _read_bytes(path: Path) -> bytes:
     size = status.st_size
     if size > MAX_FILE_BYTES:
         megabytes = size / (1024 * 1024)
-        raise _Unreadable(f"skipped: {megabytes:.0f} MB is over the 20 MB limit")
+        raise _Unreadable(f"{megabytes:.0f} MB is over the 20 MB limit for one file")
     try:
         return path.read_bytes()
     except PermissionError as error:
@@ -88,9 +98,50 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 20)
 
 
+def _utf16_without_mark(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: mostly ASCII text, so every other byte is
+    zero, always on the same side."""
+    sample = data[:8192]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    even_zeros = sample[0::2].count(0) / (len(sample) / 2)
+    odd_zeros = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_zeros > 0.6 and even_zeros < 0.05:
+        encoding = "utf-16-le"
+    elif even_zeros > 0.6 and odd_zeros < 0.05:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    # Arrays of small binary numbers have the same zero pattern but decode to controls.
+    controls = sum(1 for char in text[:4096] if char < " " and char not in "\t\n\r\f")
+    return None if controls > len(text[:4096]) // 50 else text
+
+
+def _windows_1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 read as Windows-1252 (Latin-1 for its five gaps)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    text = "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in chunk)
+    return text, error.end
+
+
+codecs.register_error("newsreader-cp1252", _windows_1252_fallback)
+# A multi-byte UTF-8 sequence: in a file that is not valid UTF-8 throughout, its presence
+# says the file is UTF-8 with a few pasted-in Windows-1252 characters, not the reverse.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def decode_bytes(data: bytes) -> str:
-    """Text from bytes: a byte-order mark first, then strict UTF-8, then Windows-1252,
-    then Latin-1 (which accepts every byte). Raises ``_Unreadable`` for binary data."""
+    """Text from bytes: a byte-order mark first, then UTF-16 without one, strict UTF-8,
+    UTF-8 mixed with Windows-1252, then Windows-1252 (with Latin-1 for the bytes it lacks).
+    Raises ``_Unreadable`` for binary data."""
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -103,20 +154,27 @@ def decode_bytes(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as error:
                 raise _Unreadable(f"not valid {encoding.upper()} text") from error
+    wide = _utf16_without_mark(data)
+    if wide is not None:
+        return wide
     if _looks_binary(data):
         raise _Unreadable("binary file, not text")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(data):
+        return data.decode("utf-8", errors="newsreader-cp1252")
+    return data.decode("cp1252", errors="newsreader-cp1252")
 
 
 def _read_text(path: Path) -> str:
-    text = decode_bytes(_read_bytes(path))
-    if not text.strip():
+    raw = decode_bytes(_read_bytes(path))
+    if not raw.strip():
         raise _Unreadable("empty file")
+    text = clean_text(raw)
+    if not text.strip():
+        raise _Unreadable("no readable text, only control or invisible characters")
     return text
 
 
@@ -169,7 +227,7 @@ def html_fragment_text(fragment: str) -> str:
 
 
 def _text_documents(path: Path, key: str, origin: str) -> list[RawDocument]:
-    return [RawDocument(key=key, text=clean_text(_read_text(path)), origin=origin)]
+    return [RawDocument(key=key, text=_read_text(path), origin=origin)]
 
 
 def _html_documents(path: Path, key: str) -> list[RawDocument]:
@@ -215,9 +273,32 @@ def _html_documents(path: Path, key: str) -> list[RawDocument]:
 def _field(record: dict[str, Any], *names: str) -> str:
     for name in names:
         value = record.get(name)
+        if isinstance(value, float) and not math.isfinite(value):
+            continue  # NaN and Infinity are read by Python's json but mean nothing here
         if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return clean_text(str(value)).strip()
+            return " ".join(clean_text(str(value)).split())
     return ""
+
+
+_JSON_KINDS = {
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def _parse_json(text: str) -> Any:
+    """The JSON value of ``text``; ``ValueError`` with a message for the user otherwise."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"line {error.lineno}: {error.msg}") from error
+    except RecursionError as error:
+        raise ValueError("nested too deeply") from error
+    except ValueError as error:  # e.g. an integer with thousands of digits
+        raise ValueError("a number is too long") from error
 
 
 def _record_document(
@@ -228,7 +309,11 @@ def _record_document(
         problems.append(LoadProblem(where, "record is not a JSON object"))
         return None
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        kind = _JSON_KINDS.get(type(text), type(text).__name__)
+        problems.append(LoadProblem(where, f'record\'s "text" is {kind}, not a string'))
+        return None
+    if not isinstance(text, str) or not clean_text(text).strip():
         problems.append(LoadProblem(where, 'record has no "text"'))
         return None
     record_id = _field(record, "id")
@@ -246,9 +331,9 @@ def _record_document(
 def _json_documents(path: Path, key: str, problems: list[LoadProblem]) -> list[RawDocument]:
     text = _read_text(path)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _Unreadable(f"malformed JSON (line {error.lineno}: {error.msg})") from error
+        data = _parse_json(text)
+    except ValueError as error:
+        raise _Unreadable(f"malformed JSON ({error})") from error
     records = data if isinstance(data, list) else [data]
     if not records:
         raise _Unreadable("empty JSON list")
@@ -266,9 +351,10 @@ def _jsonl_documents(path: Path, key: str, problems: list[LoadProblem]) -> list[
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(LoadProblem(f"{key}#{number}", f"malformed JSON line: {error.msg}"))
+            record = _parse_json(line)
+        except ValueError as error:
+            message = str(error).removeprefix("line 1: ")
+            problems.append(LoadProblem(f"{key}#{number}", f"malformed JSON line: {message}"))
             continue
         document = _record_document(record, key, number, "jsonl", problems)
         if document is not None:
@@ -296,6 +382,7 @@ def _atom_link(entry: ET.Element) -> str:
 
 
 def _feed_documents(path: Path, key: str) -> list[RawDocument]:
+    # Already cleaned of control characters, which XML forbids and some feeds still carry.
     text = _read_text(path)
     if re.search(r"<!ENTITY", text, re.IGNORECASE):
         raise _Unreadable("feed declares XML entities; refused")
@@ -328,7 +415,7 @@ def _feed_documents(path: Path, key: str) -> list[RawDocument]:
         published = _child_text(item, "pubdate", "published", "updated", "date")
         documents.append(
             RawDocument(
-                key=f"{key}#{clean_text(item_id) or number}",
+                key=f"{key}#{' '.join(clean_text(item_id).split()) or number}",
                 text=body,
                 title=title,
                 source=clean_text(source),
@@ -372,6 +459,20 @@ def _files_in(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
+def _within_size(
+    documents: list[RawDocument], problems: list[LoadProblem]
+) -> Iterator[RawDocument]:
+    for document in documents:
+        if len(document.text) > MAX_ARTICLE_CHARS:
+            message = (
+                f"{len(document.text):,} characters is too long for one article "
+                f"(limit {MAX_ARTICLE_CHARS:,})"
+            )
+            problems.append(LoadProblem(document.key, message))
+        else:
+            yield document
+
+
 def read_documents(
     paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
 ) -> list[RawDocument]:
@@ -401,7 +502,7 @@ def read_documents(
             except (OSError, ValueError, RecursionError) as error:
                 problems.append(LoadProblem(key, f"cannot read: {error}".splitlines()[0]))
                 continue
-            documents.extend(found)
+            documents.extend(_within_size(found, problems))
     return documents
 
 
@@ -414,6 +515,7 @@ def load_articles(
     articles: list[Article] = []
     seen_ids: set[str] = set()
     for document in read_documents(paths, problems):
+        document = dataclasses.replace(document, text=split_long_paragraphs(document.text))
         try:
             article = build_article(document)
         except (ValueError, IndexError, RecursionError) as error:

@@ -21,6 +21,7 @@ from summarise.export import article_markdown, group_markdown, slugify, write_ne
 from summarise.nlp import MODEL_HELP
 from summarise.sources import seeds_path
 from summarise.store import AnalysisCache
+from summarise.structure import printable
 from summarise.summarisers import SUMMARISERS
 
 COMMANDS = ("summarise", "groups", "export")
@@ -148,9 +149,9 @@ class Run:
         model = args.model or settings.model or None
         self.corpus = Corpus.from_paths(args.paths, model=model, cache=AnalysisCache())
         for problem in self.corpus.problems:
-            print(f"newsreader: skipped {problem.path}: {problem.message}", file=err)
+            print(f"newsreader: skipped {printable(problem.path)}: {problem.message}", file=err)
         if not self.corpus.articles:
-            raise UserError("no articles found in " + ", ".join(args.paths))
+            raise UserError("no articles found in " + ", ".join(map(printable, args.paths)))
         self._warn_without_entities()
 
     def _warn_without_entities(self) -> None:
@@ -196,7 +197,8 @@ def article_record(article: Article, analysis: Analysis, summary: Summary) -> di
 
 
 def _byline(article: Article) -> str:
-    parts = [article.source or "unknown source", article.published or "undated", article.key]
+    parts = [article.source or "unknown source", article.published or "undated"]
+    parts.append(printable(article.key))
     return " · ".join(parts)
 
 
@@ -269,7 +271,7 @@ def _unique_path(folder: Path, stem: str, taken: set[Path]) -> Path:
 def _export(run: Run) -> int:
     folder: Path = run.args.to
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} exists and is not a folder")
+        raise UserError(f"{printable(str(folder))} exists and is not a folder")
     documents: list[tuple[str, str]] = []
     if run.args.groups:
         groups = run.corpus.groups(run.threshold)
@@ -285,11 +287,13 @@ def _export(run: Run) -> int:
             write_new_file(path, text, force=run.args.force)
         except FileExistsError:
             refused += 1
-            print(f"newsreader: {path} exists; not overwritten (use --force)", file=run.err)
+            shown = printable(str(path))
+            print(f"newsreader: {shown} exists; not overwritten (use --force)", file=run.err)
         except OSError as error:
-            raise UserError(f"cannot write {path}: {error.strerror or error}") from None
+            shown = printable(str(path))
+            raise UserError(f"cannot write {shown}: {error.strerror or error}") from None
         else:
-            print(path, file=run.out)
+            print(printable(str(path)), file=run.out)
     return 1 if refused else 0
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks for newsreader: quality on shared dev data and speed ratios (never tests)."""

@@ -1,0 +1,1 @@
+"""Speed ratios of the engine (never absolute times): ``python -m bench.speed``."""

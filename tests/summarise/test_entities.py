@@ -1,0 +1,107 @@
+"""One label per name in a story, counts merged by name, only useful labels shown."""
+
+from __future__ import annotations
+
+from summarise.article import Analysis, Mention
+from summarise.entities import (
+    DISPLAY_LABELS,
+    entity_counts,
+    make_consistent,
+    refine_mentions,
+    top_entities,
+)
+
+
+def mentions_in(text: str, spans: list[tuple[str, str]]) -> list[Mention]:
+    """Mentions for each (surface, label), found in order in ``text``."""
+    found = []
+    position = 0
+    for surface, label in spans:
+        start = text.index(surface, position)
+        found.append(Mention(surface, label, start, start + len(surface)))
+        position = start + len(surface)
+    return found
+
+
+def test_a_place_tagged_two_ways_ends_with_one_label() -> None:
+    text = "Storms hit Velmora. Velmora closed its port. Aid reached Velmora on Friday."
+    mentions = mentions_in(text, [("Velmora", "GPE"), ("Velmora", "ORG"), ("Velmora", "GPE")])
+    labels = {m.label for m in make_consistent(mentions)}
+    assert labels == {"GPE"}
+
+
+def test_leading_the_and_possessive_do_not_split_a_name() -> None:
+    text = "The Velmora Council met. Velmora Council's chair spoke to the Velmora Council."
+    mentions = mentions_in(
+        text,
+        [
+            ("The Velmora Council", "ORG"),
+            ("Velmora Council's", "PERSON"),
+            ("Velmora Council", "ORG"),
+        ],
+    )
+    consistent = make_consistent(mentions)
+    assert {m.label for m in consistent} == {"ORG"}
+    # Offsets are kept exactly as given.
+    assert [(m.start, m.end) for m in consistent] == [(m.start, m.end) for m in mentions]
+
+
+def test_surname_takes_the_label_of_the_full_name() -> None:
+    text = "Talks with Bashir al-Tamrin began. Tamrin said little."
+    mentions = mentions_in(text, [("Bashir al-Tamrin", "PERSON"), ("Tamrin", "GPE")])
+    assert [m.label for m in make_consistent(mentions)] == ["PERSON", "PERSON"]
+
+
+def test_initials_take_the_label_of_the_organisation() -> None:
+    text = "The Northern Rail Authority said trains run. NRA staff agreed."
+    mentions = mentions_in(text, [("Northern Rail Authority", "ORG"), ("NRA", "GPE")])
+    assert make_consistent(mentions)[1].label == "ORG"
+
+
+def test_counts_merge_forms_of_one_name_most_frequent_first() -> None:
+    text = "Mara Quill won. Quill thanked Oslo. Quill left Oslo. Mara Quill's coach cried."
+    mentions = mentions_in(
+        text,
+        [
+            ("Mara Quill", "PERSON"),
+            ("Quill", "PERSON"),
+            ("Oslo", "GPE"),
+            ("Quill", "PERSON"),
+            ("Oslo", "GPE"),
+            ("Mara Quill's", "PERSON"),
+        ],
+    )
+    analysis = Analysis("a", "p", (), tuple(mentions))
+    counts = entity_counts(analysis)
+    assert [(c.text, c.label, c.count) for c in counts] == [
+        ("Mara Quill", "PERSON", 4),
+        ("Oslo", "GPE", 2),
+    ]
+
+
+def test_top_entities_hide_numbers_and_dates() -> None:
+    text = "On Monday 40 people met Lina Ost in Tarvo. Tarvo paid 5 dollars."
+    mentions = mentions_in(
+        text,
+        [
+            ("Monday", "DATE"),
+            ("40", "CARDINAL"),
+            ("Lina Ost", "PERSON"),
+            ("Tarvo", "GPE"),
+            ("Tarvo", "GPE"),
+            ("5 dollars", "MONEY"),
+        ],
+    )
+    top = top_entities(Analysis("a", "p", (), tuple(mentions)), n=8)
+    assert [c.text for c in top] == ["Tarvo", "Lina Ost"]
+    assert all(c.label in DISPLAY_LABELS for c in top)
+    assert len(top_entities(Analysis("a", "p", (), tuple(mentions)), n=1)) == 1
+
+
+def test_refined_mentions_drop_the_and_possessive_with_exact_offsets() -> None:
+    text = "the Harbour Board's plan"
+    refined = refine_mentions([Mention("the Harbour Board's", "ORG", 0, 19)], text)
+    assert len(refined) == 1
+    mention = refined[0]
+    assert mention.text == "Harbour Board"
+    assert text[mention.start : mention.end] == "Harbour Board"

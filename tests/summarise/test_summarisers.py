@@ -1,0 +1,125 @@
+"""Every summariser picks whole sentences of the article, in article order."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarise import nlp
+from summarise.article import Analysis, Article, Block, SentenceSpan
+from summarise.nlp import analyse
+from summarise.summarisers import DEFAULT_ALGORITHM, SUMMARISERS, summarise
+
+PARAGRAPHS = (
+    "A fire at the Kelso paper mill forced two hundred workers out on Sunday night. "
+    "Firefighters from three towns fought the blaze at the Kelso mill until dawn.",
+    "The mill owner, Dana Roe, said the fire started in a storage shed. "
+    "Nobody was hurt in the fire, she said.",
+    "What happens next? The mill will stay closed for at least a month while the damage "
+    "is checked. Workers will be paid during the closure, the owner promised.",
+    "The town has relied on the paper mill for jobs since the war. "
+    "Local shops fear a long closure of the mill will hurt trade.",
+)
+
+
+@pytest.fixture(scope="module")
+def story(pipeline: nlp.Pipeline) -> tuple[Article, Analysis]:
+    article = Article(
+        key="mill",
+        title="Fire closes Kelso paper mill",
+        blocks=tuple(Block("body", text) for text in PARAGRAPHS),
+    )
+    return article, analyse(article, pipeline)
+
+
+@pytest.mark.parametrize("algorithm", sorted(SUMMARISERS))
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_every_summariser_returns_n_sentences_in_order(
+    story: tuple[Article, Analysis], algorithm: str, count: int
+) -> None:
+    article, analysis = story
+    summary = summarise(article, analysis, algorithm, sentences=count)
+    ids = summary.sentence_ids
+    assert summary.algorithm == algorithm
+    assert len(ids) == count
+    assert list(ids) == sorted(set(ids))
+    assert all(0 <= i < len(analysis.sentences) for i in ids)
+    for text in summary.sentences(article, analysis):
+        assert text in article.body
+
+
+@pytest.mark.parametrize("algorithm", sorted(SUMMARISERS))
+def test_never_more_sentences_than_exist(story: tuple[Article, Analysis], algorithm: str) -> None:
+    article, analysis = story
+    summary = summarise(article, analysis, algorithm, sentences=100)
+    assert summary.sentence_ids == tuple(range(len(analysis.sentences)))
+
+
+def test_ratio_is_a_share_of_the_sentences_and_at_least_one(
+    story: tuple[Article, Analysis],
+) -> None:
+    article, analysis = story
+    assert len(analysis.sentences) == 9
+    assert len(summarise(article, analysis, "lead", ratio=1 / 3).sentence_ids) == 3
+    assert len(summarise(article, analysis, "lead", ratio=0.0001).sentence_ids) == 1
+
+
+def test_default_length_is_three(story: tuple[Article, Analysis]) -> None:
+    article, analysis = story
+    summary = summarise(article, analysis)
+    assert summary.algorithm == DEFAULT_ALGORITHM
+    assert len(summary.sentence_ids) == 3
+
+
+def test_empty_body_gives_empty_summary(pipeline: nlp.Pipeline) -> None:
+    article = Article(key="empty", title="Nothing here", blocks=())
+    analysis = analyse(article, pipeline)
+    for algorithm in SUMMARISERS:
+        assert summarise(article, analysis, algorithm).sentence_ids == ()
+
+
+def test_unknown_algorithm_lists_the_known_ones(story: tuple[Article, Analysis]) -> None:
+    article, analysis = story
+    with pytest.raises(ValueError, match="lexrank"):
+        summarise(article, analysis, "nonesuch")
+
+
+def test_sumy_tokenizer_is_never_used(
+    story: tuple[Article, Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sumy.nlp.tokenizers as sumy_tokenizers
+
+    class Forbidden:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise AssertionError("sumy's NLTK tokenizer was used")
+
+    monkeypatch.setattr(sumy_tokenizers, "Tokenizer", Forbidden)
+    article, analysis = story
+    for algorithm in SUMMARISERS:
+        assert len(summarise(article, analysis, algorithm, sentences=2).sentence_ids) == 2
+
+
+def test_repeated_sentence_is_not_chosen_twice() -> None:
+    text = "Rain fell on the hills all day long. " * 2 + "Rivers rose fast across the whole valley."
+    first = text.index("Rain")
+    second = text.index("Rain", first + 1)
+    third = text.index("Rivers")
+    body_sentences = (
+        SentenceSpan(first, first + 36, 0),
+        SentenceSpan(second, second + 36, 0),
+        SentenceSpan(third, len(text), 0),
+    )
+    article = Article(key="r", title="Rain", blocks=(Block("body", text),))
+    analysis = Analysis(article.id, "p", body_sentences)
+    for algorithm in SUMMARISERS:
+        if algorithm == "lead":
+            continue
+        ids = summarise(article, analysis, algorithm, sentences=2).sentence_ids
+        chosen = [article.body[body_sentences[i].start : body_sentences[i].end] for i in ids]
+        assert len(set(chosen)) == len(chosen), algorithm
+
+
+def test_news_skips_questions_and_prefers_the_opening(story: tuple[Article, Analysis]) -> None:
+    article, analysis = story
+    chosen = summarise(article, analysis, "news", sentences=3).sentences(article, analysis)
+    assert not any(text.endswith("?") for text in chosen)
+    assert chosen[0].startswith("A fire at the Kelso paper mill")
