@@ -70,7 +70,8 @@ def _read_bytes(path: Path) -> bytes:
     try:
         status = path.stat()
     except FileNotFoundError as error:
-        raise _Unreadable("no such file") from error
+        missing = "broken link: its target is missing" if path.is_symlink() else "no such file"
+        raise _Unreadable(missing) from error
     except OSError as error:
         raise _Unreadable(f"cannot read: {error.strerror or error}") from error
     if not stat.S_ISREG(status.st_mode):
@@ -138,10 +139,38 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
+_DECLARED_ENCODING = re.compile(
+    rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
+    rb"""|<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""",
+    re.IGNORECASE,
+)
+# What the detection below finds by itself; browsers read a declared Latin-1 as
+# Windows-1252 too, since pages that say Latin-1 so often hold Windows' quotes.
+_DETECTED_ENCODINGS = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "iso8859-1", "ascii", "cp1252"}
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """A less common encoding an XML or HTML file names in its first lines (KOI8-R,
+    Shift JIS...) when the bytes really are in it."""
+    match = _DECLARED_ENCODING.search(data[:2048])
+    if not match:
+        return None
+    try:
+        encoding = codecs.lookup((match[1] or match[2]).decode("ascii")).name
+    except LookupError:
+        return None
+    if encoding in _DETECTED_ENCODINGS:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_bytes(data: bytes) -> str:
-    """Text from bytes: a byte-order mark first, then UTF-16 without one, strict UTF-8,
-    UTF-8 mixed with Windows-1252, then Windows-1252 (with Latin-1 for the bytes it lacks).
-    Raises ``_Unreadable`` for binary data."""
+    """Text from bytes: a byte-order mark first, then UTF-16 without one, strict UTF-8, an
+    encoding the file declares, UTF-8 mixed with Windows-1252, then Windows-1252 (with
+    Latin-1 for the bytes it lacks). Raises ``_Unreadable`` for binary data."""
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -160,9 +189,13 @@ def decode_bytes(data: bytes) -> str:
     if _looks_binary(data):
         raise _Unreadable("binary file, not text")
     try:
+        # Valid UTF-8 beyond ASCII is hardly ever anything else, whatever a page declares.
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = _declared_encoding(data)
+    if declared is not None:
+        return declared
     if _UTF8_SEQUENCE.search(data):
         return data.decode("utf-8", errors="newsreader-cp1252")
     return data.decode("cp1252", errors="newsreader-cp1252")

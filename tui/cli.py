@@ -338,6 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `newsreader summarise ... | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return 0
+    except OSError as error:
+        # Output that cannot be written (a full disk, a closed terminal): say so plainly.
+        print(f"newsreader: cannot write output: {error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
