@@ -9,6 +9,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 BlockKind = Literal["title", "standfirst", "dateline", "caption", "body", "boilerplate"]
@@ -71,7 +72,9 @@ class Article:
     standfirst: str = ""
     origin: str = ""
 
-    @property
+    # The article is immutable, so its derived strings are computed once; the list view
+    # asks for ids and bodies of thousands of articles on every refresh.
+    @cached_property
     def id(self) -> str:
         return text_id(self.title + "\n" + self.body)
 
@@ -79,7 +82,7 @@ class Article:
     def body_blocks(self) -> tuple[Block, ...]:
         return tuple(block for block in self.blocks if block.kind == "body")
 
-    @property
+    @cached_property
     def body(self) -> str:
         return PARAGRAPH_SEPARATOR.join(block.text for block in self.body_blocks)
 
