@@ -6,6 +6,7 @@ analysis, grouping and exports run in thread workers that report back with messa
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -37,7 +38,7 @@ from tui.widgets.article_list import ArticleRow, ArticleTree, GroupRow, RowData
 from tui.widgets.background import Offload, analyse_articles, build_articles, group_corpus
 from tui.widgets.entity_panel import EntityList, EntityPanel
 from tui.widgets.group_view import GroupView
-from tui.widgets.listing import SORT_LABELS, Entry, TextIndex, arrange, query_words
+from tui.widgets.listing import SORT_LABELS, Entry, TextIndex, arrange, article_id, query_words
 from tui.widgets.reading import ArticleBody, ArticleHeader, ScrollingPane, SummaryView
 from tui.widgets.rendering import one_line
 
@@ -48,7 +49,8 @@ LOAD_CHUNK = 200
 # Below this many articles a child process costs more to start than it saves.
 PROCESS_MIN_ARTICLES = 60
 SHOW_DELAY = 0.05  # seconds: moving fast through the list renders only where it stops
-FILTER_DELAY = 0.15
+REFILTER_INTERVAL = 5.0  # seconds between refreshes of a filtered list during analysis
+FILTER_DELAY = 0.3  # a rebuild of 5,000 rows takes a moment: wait for a pause in typing
 
 
 # Messages from the workers -------------------------------------------------
@@ -209,6 +211,7 @@ class NewsReaderApp(App[int]):
         self._pending: RowData | None = None
         self._show_timer: Timer | None = None
         self._filter_timer: Timer | None = None
+        self._last_refilter = 0.0
         self._summaries: dict[tuple[str, str, int], Summary] = {}
         self._shown: tuple[object, ...] = ()
         self.set_keymap(self.settings.keymap)
@@ -299,8 +302,8 @@ class NewsReaderApp(App[int]):
                 problems.extend(trouble)
                 fresh = []
                 for article in built:
-                    if article.id not in seen:
-                        seen.add(article.id)
+                    if article_id(article) not in seen:
+                        seen.add(article_id(article))
                         fresh.append(article)
                 articles.extend(fresh)
                 self.post_message(ArticlesAdded(fresh, min(start + LOAD_CHUNK, total), total))
@@ -313,6 +316,7 @@ class NewsReaderApp(App[int]):
 
     def on_articles_added(self, message: ArticlesAdded) -> None:
         """Show articles as they load, unsorted; the sorted list replaces them at the end."""
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
         if not message.articles:
             self._status(f"loading {message.done}/{message.total}")
             return
@@ -347,8 +351,13 @@ class NewsReaderApp(App[int]):
             self.body.show_message("Open a file or folder of articles: newsreader PATH")
             self._status("0 articles.")
             return
-        last = next((a for a in corpus.articles if a.id == self.settings.last_article), None)
-        self.rebuild_list(keep=last.key if last else None)
+        last = next(
+            (a for a in corpus.articles if article_id(a) == self.settings.last_article), None
+        )
+        keep = last.key if last else None
+        if keep is None and self.tree.cursor_line > 0 and self.current is not None:
+            keep = self.current.key  # the reader moved while the list was loading
+        self.rebuild_list(keep=keep, follow_cursor=False)
         self.query_one("#progress", ProgressBar).update(total=len(corpus.articles), progress=0)
         self.analyse_all()
 
@@ -368,12 +377,12 @@ class NewsReaderApp(App[int]):
         position = 0
         while not worker.is_cancelled:
             wanted = self._wanted
-            if wanted is not None and wanted.id not in done:
+            if wanted is not None and article_id(wanted) not in done:
                 batch = [wanted]
             else:
                 batch = []
                 while position < total and len(batch) < ANALYSIS_BATCH:
-                    if articles[position].id not in done:
+                    if article_id(articles[position]) not in done:
                         batch.append(articles[position])
                     position += 1
             if not batch:
@@ -382,7 +391,7 @@ class NewsReaderApp(App[int]):
                 self._analyse_elsewhere(batch, pipeline.fingerprint)
             corpus.analyse(batch)
             analyses = [a for a in (corpus.cached_analysis(x) for x in batch) if a is not None]
-            done.update(article.id for article in batch)
+            done.update(article_id(article) for article in batch)
             self.post_message(AnalysisProgress(analyses, len(done), total, note))
         if worker.is_cancelled:
             return
@@ -402,7 +411,7 @@ class NewsReaderApp(App[int]):
             article
             for article in batch
             if (corpus is None or corpus.cached_analysis(article) is None)
-            and cache.get(article.id, fingerprint) is None
+            and cache.get(article_id(article), fingerprint) is None
         ]
         if todo:
             for analysis in self._offload.run(True, analyse_articles, todo, self.model):
@@ -419,18 +428,22 @@ class NewsReaderApp(App[int]):
             state += f" · {message.note}"
         self._status(state)
         if self.current is not None and any(
-            a.article_id == self.current.id for a in message.analyses
+            a.article_id == article_id(self.current) for a in message.analyses
         ):
             self.show_article(self.current)
         elif self.current_group is not None:
             self.show_group(self.current_group)
-        if self.query_text or self.entity_filter:
+        # Entity names arrive with the analyses: a filter on them fills in as they do, but
+        # not on every batch, since rebuilding thousands of rows takes a moment.
+        filtering = self.query_text.strip() or self.entity_filter is not None
+        if filtering and time.monotonic() - self._last_refilter > REFILTER_INTERVAL:
+            self._last_refilter = time.monotonic()
             self._schedule_filter()
 
     def on_groups_ready(self, message: GroupsReady) -> None:
         self.groups = message.groups
         self.query_one("#progress", ProgressBar).add_class("done")
-        if self.grouping:
+        if self.grouping or self.query_text.strip() or self.entity_filter is not None:
             self.rebuild_list()
         self._status()
 
@@ -443,12 +456,16 @@ class NewsReaderApp(App[int]):
             return False
         return self.index.matches(article, query_words(self.query_text))
 
-    def rebuild_list(self, keep: str | None = None) -> None:
-        """Fill the tree from the corpus with the current grouping, sort and filters."""
+    def rebuild_list(self, keep: str | None = None, *, follow_cursor: bool = True) -> None:
+        """Fill the tree from the corpus with the current grouping, sort and filters.
+
+        The cursor stays on ``keep`` (default: the article under the cursor) when it is
+        still listed, else it goes to the first row.
+        """
         if self.corpus is None:
             return
         tree = self.tree
-        if keep is None:
+        if keep is None and follow_cursor:
             keep = self._cursor_key()
         expanded = tree.expanded_groups()
         filtering = bool(self.query_text.strip() or self.entity_filter)
@@ -498,7 +515,8 @@ class NewsReaderApp(App[int]):
             if self.groups is not None:
                 several = sum(1 for group in self.groups if len(group.members) > 1)
                 grouped = "on" if self.grouping else "off"
-                parts.append(f"{several} groups (grouping {grouped})")
+                noun = "group" if several == 1 else "groups"
+                parts.append(f"{several} {noun} (grouping {grouped})")
         if state:
             parts.append(state)
         parts.append(f"summary: {self.algorithm}, {self.sentences} sentences")
@@ -534,7 +552,7 @@ class NewsReaderApp(App[int]):
         analysis = self.corpus.cached_analysis(article)
         if analysis is None:
             return None, None, "analysing"
-        key = (article.id, self.algorithm, self.sentences)
+        key = (article_id(article), self.algorithm, self.sentences)
         summary = self._summaries.get(key)
         if summary is None:
             try:
@@ -601,23 +619,23 @@ class NewsReaderApp(App[int]):
         for member in row.members:
             analysis, summary, _ = self.summary_for(member)
             if analysis is not None and summary is not None:
-                analyses[member.id] = analysis
-                summaries[member.id] = summary
+                analyses[article_id(member)] = analysis
+                summaries[article_id(member)] = summary
         self.group_view.show_group(row.group, row.members, analyses, summaries)
 
     def open_article(self, article: Article) -> None:
         """Enter on an article: read it (marks it read) with the text focused."""
-        if article.id not in self.read_ids:
+        if article_id(article) not in self.read_ids:
             self._set_read(article, True)
         self.body.focus()
 
     def _set_read(self, article: Article, read: bool) -> None:
         if read:
-            self.read_ids.add(article.id)
+            self.read_ids.add(article_id(article))
         else:
-            self.read_ids.discard(article.id)
+            self.read_ids.discard(article_id(article))
         if self._read_state is not None:
-            self._read_state.set_read(article.id, read)
+            self._read_state.set_read(article_id(article), read)
         self.tree.refresh_marks(self.read_ids, [article.key])
 
     # Actions ---------------------------------------------------------------------
@@ -671,12 +689,12 @@ class NewsReaderApp(App[int]):
         node = self.tree.cursor_node
         if node is not None and isinstance(node.data, GroupRow):
             members = node.data.members
-            unread = any(member.id not in self.read_ids for member in members)
+            unread = any(article_id(member) not in self.read_ids for member in members)
             for member in members:
                 self._set_read(member, unread)
             return
         if self.current is not None:
-            self._set_read(self.current, self.current.id not in self.read_ids)
+            self._set_read(self.current, article_id(self.current) not in self.read_ids)
 
     def action_open_url(self) -> None:
         article = self.current
@@ -757,7 +775,7 @@ class NewsReaderApp(App[int]):
     # Entities ------------------------------------------------------------------
 
     def _chosen_entity(self) -> EntityCount | None:
-        return self.entity or self.entity_list.current
+        return self.entity or self.entity_list.current or self.entity_list.first
 
     @on(EntityList.Chosen)
     def _entity_chosen(self, event: EntityList.Chosen) -> None:
@@ -881,16 +899,21 @@ class NewsReaderApp(App[int]):
     def _markdown(self, corpus: Corpus, entries: Iterable[Entry]) -> str:
         parts = []
         for entry in entries:
-            analyses = {m.id: corpus.analysis(m) for m in entry.members}
+            analyses = {article_id(m): corpus.analysis(m) for m in entry.members}
             summaries = {
-                m.id: corpus.summary(m, self.algorithm, self.sentences) for m in entry.members
+                article_id(m): corpus.summary(m, self.algorithm, self.sentences)
+                for m in entry.members
             }
             if entry.is_group and entry.group is not None:
                 members = {m.key: m for m in entry.members}
                 parts.append(group_markdown(entry.group, members, analyses, summaries))
             else:
                 article = entry.members[0]
-                parts.append(article_markdown(article, analyses[article.id], summaries[article.id]))
+                parts.append(
+                    article_markdown(
+                        article, analyses[article_id(article)], summaries[article_id(article)]
+                    )
+                )
         return "\n".join(parts)
 
     def on_export_done(self, message: ExportDone) -> None:
@@ -903,6 +926,8 @@ class NewsReaderApp(App[int]):
 
     def _theme_changed(self, _theme: object) -> None:
         self._save()
+        self.tree.forget_styles()
+        self.tree.refresh_marks(self.read_ids)
 
     def _save(self) -> None:
         settings = self.settings
@@ -912,7 +937,7 @@ class NewsReaderApp(App[int]):
         settings.grouping = self.grouping
         settings.theme = self.theme
         if self.current is not None:
-            settings.last_article = self.current.id
+            settings.last_article = article_id(self.current)
         if not self._save_enabled:
             return
         try:

@@ -363,3 +363,50 @@ async def test_q_quits_and_the_next_run_remembers(make_app: AppFactory) -> None:
         assert again.algorithm == chosen and again.sentences == 4
         assert again.theme == "textual-light"
         assert again.current is not None and again.current.title.startswith("School orchard")
+
+
+async def test_analysis_in_a_child_process_matches_the_thread(
+    make_app: AppFactory, corpus_file
+) -> None:
+    threaded = make_app()
+    async with threaded.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "Larkfield swing")
+        expected = threaded.summary_view.shown_text
+        groups = sorted(g.members for g in threaded.groups or [])
+    app = NewsReaderApp([corpus_file], use_processes=True)
+    app.settings.export_dir = threaded.settings.export_dir
+    monkey_threshold = pytest.MonkeyPatch()
+    monkey_threshold.setattr("tui.app.PROCESS_MIN_ARTICLES", 1)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            while app.groups is None:
+                await pilot.pause(0.2)
+            await select(pilot, "Larkfield swing")
+            assert app.summary_view.shown_text == expected
+            assert sorted(g.members for g in app.groups) == groups
+    finally:
+        monkey_threshold.undo()
+
+
+async def test_home_and_end_jump_to_the_ends_of_the_list(make_app: AppFactory) -> None:
+    app = make_app(grouping=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        assert app.tree.cursor_line == app.tree.last_line == 3
+        await pilot.press("home")
+        assert app.tree.cursor_line == 0
+
+
+async def test_clicking_a_row_opens_the_article(make_app: AppFactory) -> None:
+    app = make_app(grouping=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        orchard = app.tree.node_for(key_for(app, "School orchard"))
+        assert orchard is not None
+        await pilot.click("#articles", offset=(6, orchard.line + 1))
+        await pilot.pause(0.15)
+        assert app.current is not None and app.current.title.startswith("School orchard")
+        assert "apple harvest" in app.body.shown_text

@@ -38,9 +38,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
         table.add_column(Text("Key"), no_wrap=True)
-        table.add_column(Text("Action"))
+        table.add_column(Text("Action"), min_width=18, ratio=2)
         table.add_column(Text("Where"), no_wrap=True)
-        table.add_column(Text("Id (for [keymap])"), no_wrap=True)
+        table.add_column(Text("Id (for [keymap])"), overflow="fold", ratio=1)
         for row in self.rows:
             table.add_row(
                 Text(row.keys), Text(row.description), Text(row.where), Text(row.binding_id)

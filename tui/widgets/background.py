@@ -9,8 +9,11 @@ This module never imports textual, so the child process stays light.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Callable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -50,25 +53,55 @@ def group_corpus(
     return group_articles(articles, analyses, threshold)
 
 
+@contextlib.contextmanager
+def _real_standard_streams() -> Iterator[None]:
+    """The terminal's own stdout/stderr while a child starts.
+
+    The app replaces them with objects that have no file descriptor, and starting a
+    process passes stderr's descriptor on.
+    """
+    saved = sys.stdout, sys.stderr
+    try:
+        if sys.__stdout__ is not None and sys.__stderr__ is not None:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 class Offload:
-    """Runs a function in the child process (started on first use), or inline."""
+    """Runs a function in the child process (started on first use), or inline.
+
+    If no child process can be started, everything runs inline: slower, never fatal.
+    """
 
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
-        self._closed = False
+        self._inline_only = False
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        if self._executor is None and not self._inline_only:
+            try:
+                with _real_standard_streams():
+                    # "spawn": forking a process that already runs the app's threads is unsafe.
+                    context = multiprocessing.get_context("spawn")
+                    executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                    executor.submit(os.getpid).result()  # start the child now, with real streams
+            except Exception:
+                self._inline_only = True
+                return None
+            self._executor = executor
+        return self._executor
 
     def run(self, use_process: bool, function: Callable[..., T], *args: Any) -> T:
-        if not use_process or self._closed:
+        executor = self._start() if use_process else None
+        if executor is None:
             return function(*args)
-        if self._executor is None:
-            # "spawn": forking a process that already runs the app's threads is unsafe.
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        future: Future[T] = self._executor.submit(function, *args)
+        future: Future[T] = executor.submit(function, *args)
         return future.result()
 
     def close(self) -> None:
-        self._closed = True
+        self._inline_only = True
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

@@ -66,7 +66,13 @@ class EntityList(OptionList):
             shown = [kind for kind in displayed_kinds() if kind in by_kind]
             self.parent.query_one("#legend", Static).update(legend(shown or None))
         self.add_options(options)
-        self.highlighted = self._first_enabled()
+        # Nothing highlighted until the list has focus, so the list starts at its top.
+        self.highlighted = None
+        self.scroll_home(animate=False)
+
+    def on_focus(self) -> None:
+        if self.highlighted is None:
+            self.highlighted = self._first_enabled()
 
     def _first_enabled(self) -> int | None:
         for index, option in enumerate(self.options):
@@ -80,6 +86,10 @@ class EntityList(OptionList):
             return None
         option = self.get_option_at_index(self.highlighted)
         return self._entities.get(option.id or "")
+
+    @property
+    def first(self) -> EntityCount | None:
+        return next(iter(self._entities.values()), None)
 
     @property
     def entities(self) -> list[EntityCount]:

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from summarise.article import Analysis, Article, Group, Summary
 from tui.widgets.article_list import sources_of
+from tui.widgets.listing import article_id
 from tui.widgets.rendering import one_line
 
 
@@ -67,13 +68,15 @@ class GroupView(VerticalScroll, can_focus=True):
             card.append(" · " + (one_line(member.published) or "undated") + "\n")
             card.append(one_line(member.title) or "(untitled)", style=self._style("group--title"))
             card.append("\n\n")
-            analysis = analyses.get(member.id)
-            summary = summaries.get(member.id)
+            analysis = analyses.get(article_id(member))
+            summary = summaries.get(article_id(member))
             if analysis is None or summary is None:
                 card.append("Analysing…")
             else:
-                for number, sentence in enumerate(summary.sentences(member, analysis), start=1):
-                    card.append(f"{number}. {one_line(sentence)}\n")
+                sentences = summary.sentences(member, analysis)
+                card.append(
+                    "\n".join(f"{n}. {one_line(text)}" for n, text in enumerate(sentences, 1))
+                )
             cards.append(MemberCard(card))
         row.mount_all(cards)
 

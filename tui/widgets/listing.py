@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarise.article import Analysis, Article, Group
 from summarise.entities import surface_key
+
+
+@lru_cache(maxsize=1 << 16)
+def article_id(article: Article) -> str:
+    """``Article.id`` hashes the whole text on every call; the list asks for it constantly."""
+    return article.id
+
 
 SORT_LABELS = {"date": "newest first", "source": "source", "title": "title", "corpus": "as loaded"}
 
@@ -78,11 +86,11 @@ class TextIndex:
         self._entity_keys: dict[str, frozenset[str]] = {}
 
     def text(self, article: Article) -> str:
-        found = self._text.get(article.id)
+        found = self._text.get(article_id(article))
         if found is None:
             found = " ".join((article.title, article.standfirst, article.source, article.body))
             found = found.casefold()
-            self._text[article.id] = found
+            self._text[article_id(article)] = found
         return found
 
     def add_analysis(self, analysis: Analysis) -> None:
@@ -97,12 +105,12 @@ class TextIndex:
         if not words:
             return True
         haystack = self.text(article)
-        names = self._names.get(article.id, "")
+        names = self._names.get(article_id(article), "")
         return all(word in haystack or word in names for word in words)
 
     def mentions(self, article: Article, entity: str) -> bool:
         """The article mentions the entity (compared by its normalised name)."""
-        return surface_key(entity) in self._entity_keys.get(article.id, frozenset())
+        return surface_key(entity) in self._entity_keys.get(article_id(article), frozenset())
 
 
 def query_words(query: str) -> list[str]:

@@ -32,6 +32,8 @@ def clean(text: str, *, keep_newlines: bool = True) -> str:
 
 def one_line(text: str) -> str:
     """``text`` cleaned and folded onto a single line (for list rows and titles)."""
+    if text.isprintable():  # the common case, and much faster than the regular expression
+        return " ".join(text.split())
     return " ".join(clean(text, keep_newlines=False).split())
 
 
