@@ -1,17 +1,25 @@
 """Stories about the same event, whichever outlet wrote them.
 
-Comparing every pair of articles does not scale, so a blocking index (rare words,
-shared names and word pairs from the lead, each with a cap on how many articles it
-may list) proposes candidate pairs. Each candidate is scored from 0 to 100 from the
-overlap of weighted words, a fuzzy comparison of headline and lead (rapidfuzz) and
-the names, places, dates and numbers both stories mention. Groups are the connected
-components of pairs at or above the threshold, except that two clusters are only
-joined when they are similar on average, so one weak bridge cannot merge them.
+Comparing every pair of articles does not scale, so a blocking index (rare headline and
+lead words, shared names and word pairs from the lead, each with a cap on how many
+articles it may list) proposes candidate pairs. A pair's score (0-100) mixes:
+
+- its direct similarity: TF-IDF cosine of the words and of the names (people, places,
+  organisations) both stories use; copies are recognised by comparing their openings
+  with rapidfuzz, so a reworded headline or a cut ending does not hide them;
+- the similarity of their neighbourhoods: stories about one event resemble the same
+  third stories, while two events of one topic each resemble their own coverage;
+- a discount when publication dates lie far apart or the years they cite differ.
+
+Groups are the connected components of pairs at or above the threshold, except that two
+clusters are only joined when they are similar on average, so one weak bridge cannot
+chain them together.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import math
 import re
@@ -25,22 +33,24 @@ from rapidfuzz import fuzz
 from summarise.article import Analysis, Article, Group, PairScore
 from summarise.entities import surface_key
 
-DEFAULT_THRESHOLD: float = 50.0
+DEFAULT_THRESHOLD: float = 30.0
 
 # The headline and the lead say what a story is about; later paragraphs drift.
 LEAD_CHARS = 600
+# Word pairs from this many opening words of the lead go into the index.
+SHINGLE_WORDS = 40
 # Words and shingles listing more articles than this say too little to propose a pair.
 POSTING_CAP = 80
 # Each article proposes partners through its rarest keys only, and keeps the partners
 # sharing most of them; a story's true neighbours share many rare keys.
 KEYS_PER_ARTICLE = 30
-CANDIDATES_PER_ARTICLE = 30
+CANDIDATES_PER_ARTICLE = 15
 # One shared rare word is chance, not a story.
 MIN_SHARED_KEYS = 2
 # Two clusters merge only if their average similarity reaches this share of the threshold.
-LINK_RATIO = 0.85
+LINK_RATIO = 0.95
 # The average over two large clusters is estimated from at most this many pairs.
-LINK_SAMPLE = 400
+LINK_SAMPLE = 100
 
 # The direct similarity mixes the weighted words of the whole text with the words of the
 # names it mentions (people, places, organisations), which tell events apart best.
@@ -51,15 +61,14 @@ DUPLICATE_CHECK = 0.1
 DUPLICATE_RATIO = 0.8
 # The score mixes the direct similarity with the similarity of the two articles'
 # neighbourhoods, made of each article's closest CONTEXT_SIZE candidates.
-DIRECT_SHARE = 0.5
-CONTEXT_SIZE = 10
+DIRECT_SHARE = 0.7
+CONTEXT_SIZE = 6
 # Squared IDF: what only a few articles share counts for much more than what many share;
 # a word in every article keeps only a small floor weight.
 IDF_POWER = 2.0
 IDF_FLOOR = 0.1
+# Words in more than this share of the articles are left out of the vectors.
 COMMON_SHARE = 0.5
-# Only neighbours at least this similar make up an article's neighbourhood.
-CONTEXT_FLOOR = 0.0
 
 # Stories about one event appear within days of each other; beyond SAME_EVENT_DAYS the
 # score shrinks, by DATE_PENALTY at most, reached DATE_PENALTY_DAYS later.
@@ -74,7 +83,7 @@ _CAPITALISED = re.compile(
     r"[A-Z][\w'’\-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|the)[ \t]+)?[A-Z][\w'’\-]*)*"
 )
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_SENTENCE_ENDS = frozenset('.!?:;"“”\n')
 
 # Function words: they carry no topic. A general English list, not tuned to any corpus.
 _STOP_WORD_TEXT = """
@@ -103,9 +112,11 @@ class _Profile:
     key: str
     lead: str  # the opening of the text as lower-case words, for the fuzzy comparison
     lead_words: int
+    headline: frozenset[str]  # the content words of the title
     words: Counter[str]
     name_words: Counter[str]  # words of the names of people, places, organisations...
     names: dict[str, str]  # name key -> how the article writes it
+    mentioned: Counter[str]  # name key -> how often the article names it
     years: frozenset[str]
     published: date | None
     word_vector: dict[str, float] = field(default_factory=dict)
@@ -118,8 +129,24 @@ def _words(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(text)]
 
 
+def _is_content(word: str) -> bool:
+    return word not in _STOP_WORDS and (len(word) > 2 or word.isdigit())
+
+
 def _content_words(text: str) -> list[str]:
-    return [w for w in _words(text) if w not in _STOP_WORDS and (len(w) > 2 or w.isdigit())]
+    return [word for word in _words(text) if _is_content(word)]
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    position = start - 1
+    while position >= 0 and text[position] in " \t":
+        position -= 1
+    return position < 0 or text[position] in _SENTENCE_ENDS
+
+
+def _name_words(key: str) -> list[str]:
+    """The words of a name key (already lower case and trimmed) that identify it."""
+    return [word for word in key.split() if _is_content(word)]
 
 
 def _published(article: Article) -> date | None:
@@ -129,8 +156,9 @@ def _published(article: Article) -> date | None:
         return None
 
 
-def _names_from_mentions(analysis: Analysis) -> tuple[dict[str, str], Counter[str]]:
+def _names_from_mentions(analysis: Analysis) -> tuple[dict[str, str], Counter[str], Counter[str]]:
     names: dict[str, str] = {}
+    mentioned: Counter[str] = Counter()
     name_words: Counter[str] = Counter()
     for mention in analysis.mentions:
         if mention.label not in _NAME_LABELS:
@@ -138,33 +166,40 @@ def _names_from_mentions(analysis: Analysis) -> tuple[dict[str, str], Counter[st
         key = surface_key(mention.text)
         if key:
             names.setdefault(key, mention.text.strip())
-            name_words.update(_content_words(key))
-    return names, name_words
+            mentioned[key] += 1
+            name_words.update(_name_words(key))
+    return names, mentioned, name_words
 
 
-def _names_from_capitals(text: str) -> tuple[dict[str, str], Counter[str]]:
+def _names_from_capitals(
+    text: str, tokens: set[str]
+) -> tuple[dict[str, str], Counter[str], Counter[str]]:
     """Names found without a model: runs of capitalised words.
 
     A single capitalised word that opens a sentence is kept only if the text never
     writes it in lower case, which leaves out ordinary words that merely start a sentence.
     """
-    lower_words = set(_WORD.findall(text))
     names: dict[str, str] = {}
-    name_words: Counter[str] = Counter()
+    mentioned: Counter[str] = Counter()
+    found: list[str] = []
+    words_of: dict[str, list[str]] = {}
+    key_of: dict[str, str] = {}
     for match in _CAPITALISED.finditer(text):
         phrase = match.group(0)
-        at_start = match.start() == 0 or _SENTENCE_END.search(
-            text[max(0, match.start() - 3) : match.start()]
-        )
-        if " " not in phrase and (
-            phrase.lower() in _STOP_WORDS or (at_start and phrase.lower() in lower_words)
-        ):
-            continue
-        key = surface_key(phrase)
-        if key and key not in _STOP_WORDS:
-            names.setdefault(key, phrase)
-            name_words.update(_content_words(key))
-    return names, name_words
+        if " " not in phrase:
+            lowered = phrase.lower()
+            if lowered in _STOP_WORDS:
+                continue
+            if lowered in tokens and _opens_sentence(text, match.start()):
+                continue
+        if phrase not in words_of:
+            key_of[phrase] = surface_key(phrase)
+            words_of[phrase] = _name_words(key_of[phrase])
+        if words_of[phrase]:
+            names.setdefault(key_of[phrase], phrase)
+            mentioned[key_of[phrase]] += 1
+            found.extend(words_of[phrase])
+    return names, mentioned, Counter(found)
 
 
 def _profile(index: int, article: Article, analysis: Analysis | None) -> _Profile:
@@ -173,38 +208,45 @@ def _profile(index: int, article: Article, analysis: Analysis | None) -> _Profil
     text = "\n".join(part for part in (title, article.standfirst, body) if part)
     # Copies of a story keep its opening paragraphs even under another headline.
     lead = " ".join(_words((article.standfirst + "\n" + body)[:LEAD_CHARS]))
+    tokens = _WORD.findall(text)
+    counted = Counter(map(str.lower, tokens))
+    words = Counter({word: n for word, n in counted.items() if _is_content(word)})
     # The headline counts twice: it is the story's own summary.
-    words = Counter(_content_words(text))
     words.update(_content_words(title))
     if analysis is not None and analysis.entities_available and analysis.mentions:
-        names, name_words = _names_from_mentions(analysis)
+        names, mentioned, name_words = _names_from_mentions(analysis)
     else:
-        names, name_words = _names_from_capitals(text)
+        names, mentioned, name_words = _names_from_capitals(text, set(tokens))
     years = frozenset(_YEAR.findall(text))
     return _Profile(
         index,
         article.key,
         lead,
         len(lead.split()),
+        frozenset(_content_words(title)),
         words,
         name_words,
         names,
+        mentioned,
         years,
         _published(article),
     )
 
 
-def _tf_idf(counts: Counter[str], df: Counter[str], total: int) -> dict[str, float]:
-    # A word in most articles of the corpus says nothing about any of them.
-    common = max(3.0, COMMON_SHARE * total)
-    vector = {
-        word: (1.0 + math.log(n))
-        * (math.log((total + 1) / (df[word] + 1)) + IDF_FLOOR) ** IDF_POWER
-        for word, n in counts.items()
-        if df[word] <= common
-    }
+def _tf_idf(counts: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
+    vector = {word: (1.0 + math.log(n)) * idf[word] for word, n in counts.items() if word in idf}
     norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
     return {word: value / norm for word, value in vector.items()}
+
+
+def _idf(df: Counter[str], total: int) -> dict[str, float]:
+    # A word in most articles of the corpus says nothing about any of them.
+    common = max(3.0, COMMON_SHARE * total)
+    return {
+        word: (math.log((total + 1) / (n + 1)) + IDF_FLOOR) ** IDF_POWER
+        for word, n in df.items()
+        if n <= common
+    }
 
 
 def _weigh(profiles: Sequence[_Profile]) -> None:
@@ -217,11 +259,15 @@ def _weigh(profiles: Sequence[_Profile]) -> None:
         word_df.update(profile.words.keys())
         name_word_df.update(profile.name_words.keys())
         name_df.update(profile.names.keys())
+    word_idf = _idf(word_df, total)
+    name_word_idf = _idf(name_word_df, total)
     for profile in profiles:
-        profile.word_vector = _tf_idf(profile.words, word_df, total)
-        profile.name_vector = _tf_idf(profile.name_words, name_word_df, total)
+        profile.word_vector = _tf_idf(profile.words, word_idf)
+        profile.name_vector = _tf_idf(profile.name_words, name_word_idf)
+        # How much a name says about this article: often named here, rarely elsewhere.
         profile.name_weights = {
-            key: math.log((total + 1) / (name_df[key] + 1)) + 1.0 for key in profile.names
+            key: profile.mentioned[key] * (math.log((total + 1) / (name_df[key] + 1)) + 1.0)
+            for key in profile.names
         }
 
 
@@ -230,9 +276,11 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
 
 
 def _shared_names(first: _Profile, second: _Profile) -> list[str]:
-    """Names both articles mention, the rarest in the corpus first."""
+    """Names both articles mention, the most telling first."""
     shared = first.names.keys() & second.names.keys()
-    ordered = sorted(shared, key=lambda key: (-first.name_weights[key], key))
+    ordered = sorted(
+        shared, key=lambda key: (-first.name_weights[key] - second.name_weights[key], key)
+    )
     return [first.names[key] for key in ordered]
 
 
@@ -266,14 +314,19 @@ def _direct(first: _Profile, second: _Profile) -> float:
 
 
 def _context(first: _Profile, second: _Profile) -> float:
-    """How alike the two articles' closest neighbours are (0-1).
+    """How much the two articles' closest neighbours overlap (0-1).
 
     Stories about one event resemble the same other stories; stories about two
-    events of one topic each resemble their own event's coverage more.
+    events of one topic each resemble their own event's coverage more. Only third
+    articles count: the pair's own similarity is the direct part of the score.
     """
     if len(first.context) > len(second.context):
         first, second = second, first
-    return sum(value * second.context.get(other, 0.0) for other, value in first.context.items())
+    return sum(
+        value * second.context.get(other, 0.0)
+        for other, value in first.context.items()
+        if other not in (first.index, second.index)
+    )
 
 
 def _score(first: _Profile, second: _Profile) -> float:
@@ -289,26 +342,33 @@ def _score(first: _Profile, second: _Profile) -> float:
 
 
 def _blocking_keys(profile: _Profile) -> set[str]:
-    keys = set(profile.words)
+    """Headline and lead words, names, and word pairs of the lead: what same-event
+    stories share first, and few enough to keep the index small."""
+    lead_words = profile.lead.split()
+    keys = {word for word in lead_words if _is_content(word)}
+    keys.update(profile.headline)
     keys.update("n:" + key for key in profile.names)
-    lead_words = profile.lead.split()[:60]
-    keys.update(f"s:{a} {b}" for a, b in itertools.pairwise(lead_words))
+    keys.update(f"s:{a} {b}" for a, b in itertools.pairwise(lead_words[:SHINGLE_WORDS]))
     return keys
 
 
 def _candidate_pairs(profiles: Sequence[_Profile]) -> set[tuple[int, int]]:
     """Pairs sharing several rare words, names or lead shingles; never all pairs."""
-    postings: dict[str, list[int]] = defaultdict(list)
     keys_of = [_blocking_keys(profile) for profile in profiles]
+    df: Counter[str] = Counter()
+    for keys in keys_of:
+        df.update(keys)
+    postings: dict[str, list[int]] = defaultdict(list)
+    usable_of: list[list[str]] = []
     for index, keys in enumerate(keys_of):
-        for key in keys:
+        usable = [key for key in keys if 2 <= df[key] <= POSTING_CAP]
+        for key in usable:
             postings[key].append(index)
+        usable_of.append(heapq.nsmallest(KEYS_PER_ARTICLE, usable, key=lambda k: (df[k], k)))
     pairs: set[tuple[int, int]] = set()
-    for index, keys in enumerate(keys_of):
-        usable = [key for key in keys if 2 <= len(postings[key]) <= POSTING_CAP]
-        usable.sort(key=lambda key: (len(postings[key]), key))
+    for index, usable in enumerate(usable_of):
         shared: Counter[int] = Counter()
-        for key in usable[:KEYS_PER_ARTICLE]:
+        for key in usable:
             shared.update(postings[key])
         del shared[index]
         for other, count in shared.most_common(CANDIDATES_PER_ARTICLE):
@@ -322,7 +382,7 @@ def _set_contexts(profiles: Sequence[_Profile], direct: Mapping[tuple[int, int],
     """Each article's closest neighbours (and itself), as a unit vector."""
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for (first, second), value in direct.items():
-        if value > CONTEXT_FLOOR:
+        if value > 0.0:
             neighbours[first].append((value, second))
             neighbours[second].append((value, first))
     for profile in profiles:
@@ -382,17 +442,16 @@ def _group_id(member_ids: Iterable[str]) -> str:
 def _shared_entities(members: Sequence[_Profile]) -> tuple[str, ...]:
     """Names in at least two members and at least half of them, most widely shared first."""
     counts: Counter[str] = Counter()
-    for profile in members:
-        counts.update(key for key in profile.names if not key.startswith("#"))
-    needed = max(2, math.ceil(len(members) / 2))
-    weight: dict[str, float] = {}
+    weight: Counter[str] = Counter()
     written: dict[str, str] = {}
     for profile in members:
+        counts.update(profile.names.keys())
         weight.update(profile.name_weights)
         for key, text in profile.names.items():
             written.setdefault(key, text)
+    needed = max(2, math.ceil(len(members) / 2))
     keys = [key for key, n in counts.items() if n >= needed]
-    keys.sort(key=lambda key: (-counts[key], -weight.get(key, 0.0), key))
+    keys.sort(key=lambda key: (-counts[key], -weight[key], key))
     return tuple(written[key] for key in keys)
 
 

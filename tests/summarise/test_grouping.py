@@ -218,3 +218,15 @@ def test_unrelated_articles_are_not_all_compared(monkeypatch: pytest.MonkeyPatch
     groups = group_articles(articles, no_analyses())
     assert len(groups) == 300
     assert len(compared) < 300 * 299 // 2 // 10
+
+
+def test_analyses_without_entities_fall_back_to_capitalised_names() -> None:
+    articles = battles() + flood_copies()
+    sentence_only = {
+        article.id: Analysis(article.id, "rule-based", (), (), entities_available=False)
+        for article in articles
+    }
+    groups = group_articles(articles, sentence_only)
+    assert member_sets(groups) == member_sets(group_articles(articles, no_analyses()))
+    flood = next(group for group in groups if len(group.members) == 2)
+    assert "Kelsby" in flood.shared_entities
