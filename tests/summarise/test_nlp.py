@@ -106,3 +106,25 @@ def test_tokens_are_words() -> None:
         "42",
         "cats",
     ]
+
+
+def test_headline_in_capitals_is_recased_without_moving_offsets() -> None:
+    from summarise.nlp import recase_capitals
+
+    lines = ["HARWICK ROVERS SIGN NEW COACH AT THE CLUB", "Harwick Rovers signed a coach today."]
+    recased = recase_capitals(lines)
+    assert [len(line) for line in recased] == [len(line) for line in lines]
+    assert recased[0].startswith("Harwick Rovers")
+    assert " at the " in recased[0]
+    assert recased[1] == lines[1]
+
+
+def test_analyse_text_finds_names_in_capitals(pipeline: nlp.Pipeline) -> None:
+    from summarise.nlp import analyse_text
+
+    text = "JOHN MARSDEN JOINS THE BOARD\nJohn Marsden joined the board of the bank on Monday."
+    mentions = analyse_text(text, pipeline)
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text
+    people = [m for m in mentions if m.label == "PERSON"]
+    assert {m.start for m in people} >= {0, text.index("John")}

@@ -123,3 +123,32 @@ def test_news_skips_questions_and_prefers_the_opening(story: tuple[Article, Anal
     chosen = summarise(article, analysis, "news", sentences=3).sentences(article, analysis)
     assert not any(text.endswith("?") for text in chosen)
     assert chosen[0].startswith("A fire at the Kelso paper mill")
+
+
+def test_news_prefers_a_central_sentence_over_an_early_aside() -> None:
+    from summarise.newsrank import news_summary
+
+    texts = [
+        "The city council approved the new river bridge budget on Monday evening.",
+        "It was raining heavily outside the town hall for most of the day.",
+        "The river bridge budget covers repairs to the old bridge and a new cycle lane.",
+        "Council members said the river bridge repairs would start in the spring.",
+        "The bridge budget vote followed a long council debate on river traffic.",
+        "A local bakery sold out of bread by noon.",
+    ]
+    chosen = news_summary("", texts, Analysis("a", "p", ()), 2)
+    assert 0 in chosen  # the opening sentence states the news
+    assert 1 not in chosen and 5 not in chosen  # asides share nothing with the story
+
+
+def test_news_skips_a_near_repeat() -> None:
+    from summarise.newsrank import news_summary
+
+    texts = [
+        "Floods closed the main road between the two northern valley towns on Friday.",
+        "Floods closed the main road between the two northern valley towns on Friday night.",
+        "Engineers expect the northern valley road to reopen once the floods recede.",
+        "Residents of both valley towns were told to avoid the flooded road.",
+    ]
+    chosen = news_summary("", texts, Analysis("a", "p", ()), 2)
+    assert not {0, 1} <= set(chosen)

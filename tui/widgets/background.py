@@ -20,8 +20,7 @@ from typing import Any, TypeVar
 from summarise.article import Analysis, Article, Group, RawDocument
 from summarise.grouping import group_articles
 from summarise.nlp import analyse_many, load_pipeline
-from summarise.sources import LoadProblem
-from summarise.structure import build_article
+from summarise.sources import LoadProblem, structure_document
 
 T = TypeVar("T")
 
@@ -31,15 +30,11 @@ def build_articles(documents: Sequence[RawDocument]) -> tuple[list[Article], lis
     articles: list[Article] = []
     problems: list[LoadProblem] = []
     for document in documents:
-        try:
-            article = build_article(document)
-        except (ValueError, IndexError, RecursionError) as error:
-            problems.append(LoadProblem(document.key, f"cannot structure text: {error}"))
-            continue
-        if not article.body.strip():
-            problems.append(LoadProblem(document.key, "no article text found"))
-            continue
-        articles.append(article)
+        article = structure_document(document)
+        if isinstance(article, LoadProblem):
+            problems.append(article)
+        else:
+            articles.append(article)
     return articles, problems
 
 
