@@ -109,16 +109,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n[{part}] {elapsed:.0f} s wall, {cpu:.0f} s CPU")
         sys.stdout.flush()
         sections.append((part, tables, elapsed, cpu))
+        if args.write:
+            # Written after every part, so a long run that is stopped keeps what it measured.
+            _write(args, parts, pipeline.fingerprint, sections, started, cpu_started, done=False)
     total = time.perf_counter() - started
     total_cpu = cpu_seconds() - cpu_started
     print(f"\ntotal {total:.0f} s wall, {total_cpu:.0f} s CPU ({args.jobs} jobs)")
     if args.write:
-        args.write.write_text(
-            _markdown(args, parts, pipeline.fingerprint, sections, total, total_cpu),
-            encoding="utf-8",
-        )
+        _write(args, parts, pipeline.fingerprint, sections, started, cpu_started, done=True)
         print(f"wrote {args.write}")
     return 1 if failed else 0
+
+
+def _write(
+    args: argparse.Namespace,
+    parts: list[str],
+    fingerprint: str,
+    sections: list[tuple[str, list[Table], float, float]],
+    started: float,
+    cpu_started: float,
+    done: bool,
+) -> None:
+    total = time.perf_counter() - started
+    total_cpu = cpu_seconds() - cpu_started
+    ordered = sorted(sections, key=lambda section: PARTS.index(section[0]))
+    text = _markdown(args, parts, fingerprint, ordered, total, total_cpu)
+    if not done:
+        text = text.replace("\n\n", "\n\n(run in progress: parts still missing)\n\n", 1)
+    temporary = args.write.with_name(args.write.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, args.write)
 
 
 def _command(args: argparse.Namespace, parts: list[str]) -> str:
@@ -154,7 +174,8 @@ def _markdown(
         f"- date: {today}",
         f"- machine: {os.cpu_count()} cores ({platform.machine()}, Python"
         f" {platform.python_version()}), {args.jobs} worker processes; whole run"
-        f" {total / 60:.1f} min wall, {total_cpu / 60:.1f} min CPU",
+        f" {total / 60:.1f} min wall, {total_cpu / 60:.1f} min CPU; load average at the end"
+        f" {os.getloadavg()[1]:.1f} (other work shares the machine when it is above 2)",
         f"- engine pipeline: `{fingerprint}`",
     ]
     if args.limit is not None:

@@ -6,7 +6,6 @@ import json
 import multiprocessing
 import os
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,30 +108,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
-
-
-class Stopwatch:
-    """Accumulates wall time per name (reported as per-item milliseconds)."""
-
-    def __init__(self) -> None:
-        self.totals: dict[str, float] = {}
-
-    def timed(self, name: str) -> _Timing:
-        return _Timing(self, name)
-
-
-class _Timing:
-    def __init__(self, watch: Stopwatch, name: str) -> None:
-        self._watch = watch
-        self._name = name
-        self._start = 0.0
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()
-
-    def __exit__(self, *_exc: object) -> None:
-        elapsed = time.perf_counter() - self._start
-        self._watch.totals[self._name] = self._watch.totals.get(self._name, 0.0) + elapsed
 
 
 _JOBS = [1]

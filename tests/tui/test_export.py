@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import AppFactory, select, settle
 from textual.widgets import Input
 
+from tests.tui.conftest import AppFactory, select, settle
 from tui.screens.export import ConfirmOverwrite, ExportDialog
 from tui.widgets.article_list import GroupRow
 

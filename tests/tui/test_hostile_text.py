@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import AppFactory, select, settle
-
 from summarise.article import Article, Block
+from tests.tui.conftest import AppFactory, select, settle
 from tui.widgets.rendering import BodyStyles, clean, render_body
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import webbrowser
 
 import pytest
-from conftest import AppFactory, key_for, select, settle
 
 from summarise.config import load_settings
 from summarise.store import ReadState
 from summarise.summarisers import SUMMARISERS
+from tests.tui.conftest import AppFactory, key_for, select, settle
 from tui.app import NewsReaderApp
 from tui.screens.help import HelpScreen
 from tui.widgets.article_list import READ_MARK, UNREAD_MARK, ArticleRow, GroupRow

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import AppFactory, select, settle
 from textual.pilot import Pilot
 from textual.widgets import Input
+
+from tests.tui.conftest import AppFactory, select, settle
 
 
 async def _ready(pilot: Pilot) -> None:
