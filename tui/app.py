@@ -275,6 +275,13 @@ class NewsReaderApp(App[int]):
         self._status("Loading articles…")
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", markup=False)
+        if self.settings.warnings:
+            self.notify(
+                "config.toml is left as it is (nothing is saved to it this session), "
+                "so none of it is lost; fix it and restart to save settings again.",
+                severity="warning",
+                markup=False,
+            )
         self.tree.focus()
         self.load_corpus()
 
@@ -938,7 +945,9 @@ class NewsReaderApp(App[int]):
         settings.theme = self.theme
         if self.current is not None:
             settings.last_article = article_id(self.current)
-        if not self._save_enabled:
+        # A config file with problems is the user's to fix: rewriting it would drop what
+        # could not be read.
+        if not self._save_enabled or self.settings.warnings:
             return
         try:
             save_settings(settings)

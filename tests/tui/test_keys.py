@@ -410,3 +410,19 @@ async def test_clicking_a_row_opens_the_article(make_app: AppFactory) -> None:
         await pilot.pause(0.15)
         assert app.current is not None and app.current.title.startswith("School orchard")
         assert "apple harvest" in app.body.shown_text
+
+
+async def test_a_config_file_with_problems_is_never_rewritten(
+    make_app: AppFactory, data_dirs
+) -> None:
+    config = data_dirs["config"] / "config.toml"
+    original = '# my notes\nsentences = "lots"\ncolour_scheme = "mine"\n'
+    config.write_text(original, encoding="utf-8")
+    settings = load_settings()
+    assert settings.warnings
+    app = NewsReaderApp(make_app().paths, settings=settings, use_processes=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "right_square_bracket", "q")
+        await pilot.pause()
+    assert config.read_text(encoding="utf-8") == original
