@@ -27,12 +27,12 @@ from summarise.nlp import tokens
 class NewsRankSettings:
     """One setting for all news; chosen on one half of the development data."""
 
-    position_weight: float = 1.2  # the lead prior, against centrality scaled to 0..1
+    position_weight: float = 1.6  # the lead prior, against centrality scaled to 0..1
     position_decay: float = 0.35  # per sentence
     # The prior is at full strength while the summary keeps at most this share of the
     # story's sentences and fades to nothing at ``lead_share_off``.
     lead_share_full: float = 0.15
-    lead_share_off: float = 0.35
+    lead_share_off: float = 0.30
     length_damping: float = 0.7  # share of the power-law (vs logarithmic) length damping
     redundancy: float = 0.6  # cosine above which a candidate repeats a chosen sentence
     min_words: int = 6

@@ -305,7 +305,9 @@ class NewsReaderApp(App[int]):
                 if worker.is_cancelled:
                     return
                 chunk = documents[start : start + LOAD_CHUNK]
-                built, trouble = self._offload.run(use_process, build_articles, chunk)
+                # The first rows are structured here, so they show while the child
+                # process that structures the rest is still starting.
+                built, trouble = self._offload.run(use_process and start > 0, build_articles, chunk)
                 problems.extend(trouble)
                 fresh = []
                 for article in built:
