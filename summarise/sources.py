@@ -506,6 +506,9 @@ def _within_size(
             yield document
 
 
+_WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def read_documents(
     paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
 ) -> list[RawDocument]:
@@ -515,6 +518,12 @@ def read_documents(
     documents: list[RawDocument] = []
     seen_keys: set[str] = set()
     for given in paths:
+        if isinstance(given, str) and _WEB_ADDRESS.match(given):
+            # Nothing is fetched from the network: reading stays offline and repeatable.
+            problems.append(
+                LoadProblem(given, "web addresses are not fetched; save the page or feed to a file")
+            )
+            continue
         path = Path(given)
         if path.is_dir():
             files = list(_files_in(path))

@@ -312,3 +312,11 @@ def test_saved_web_page_gives_title_site_and_body_without_menus(tmp_path):
     assert article.published == "2021-06-01"
     assert article.body.startswith("The town council voted")
     assert "Privacy" not in article.body and "Home" not in article.body
+
+
+def test_a_web_address_is_refused_with_advice_not_fetched() -> None:
+    problems: list[LoadProblem] = []
+    assert read_documents(["https://news.example/feed.xml"], problems) == []
+    (problem,) = problems
+    assert problem.path == "https://news.example/feed.xml"
+    assert "save the page or feed to a file" in problem.message
