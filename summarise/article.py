@@ -140,8 +140,7 @@ class Summary:
     def sentences(self, article: Article, analysis: Analysis) -> list[str]:
         body = article.body
         return [
-            body[analysis.sentences[i].start : analysis.sentences[i].end]
-            for i in self.sentence_ids
+            body[analysis.sentences[i].start : analysis.sentences[i].end] for i in self.sentence_ids
         ]
 
 

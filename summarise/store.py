@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from summarise.article import Analysis, Mention, SentenceSpan
 from summarise.config import cache_dir, data_dir
@@ -175,12 +175,10 @@ CREATE TABLE IF NOT EXISTS read_articles (
 """
 
 
-class AnalysisCache:
-    """Analyses by (article id, pipeline fingerprint), at cache_dir()/analyses.sqlite3."""
+class _Store:
+    """What both stores share: their database, its warnings, closing."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        target = path if path is not None else cache_dir() / ANALYSIS_DB_NAME
-        self._db = _Database(Path(target), _ANALYSIS_SCHEMA, ANALYSIS_FORMAT, ("analyses",))
+    _db: _Database
 
     @property
     def warnings(self) -> list[str]:
@@ -189,6 +187,23 @@ class AnalysisCache:
     @property
     def persistent(self) -> bool:
         return self._db.persistent
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class AnalysisCache(_Store):
+    """Analyses by (article id, pipeline fingerprint), at cache_dir()/analyses.sqlite3."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        target = path if path is not None else cache_dir() / ANALYSIS_DB_NAME
+        self._db = _Database(Path(target), _ANALYSIS_SCHEMA, ANALYSIS_FORMAT, ("analyses",))
 
     def get(self, article_id: str, fingerprint: str) -> Analysis | None:
         row = self._db.run(
@@ -229,30 +244,13 @@ class AnalysisCache:
             self._db.run(lambda c: c.execute("SELECT COUNT(*) FROM analyses").fetchone()[0], 0)
         )
 
-    def close(self) -> None:
-        self._db.close()
 
-    def __enter__(self) -> AnalysisCache:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
-class ReadState:
+class ReadState(_Store):
     """Which articles the user has read, at data_dir()/state.sqlite3."""
 
     def __init__(self, path: Path | None = None) -> None:
         target = path if path is not None else data_dir() / STATE_DB_NAME
         self._db = _Database(Path(target), _STATE_SCHEMA, STATE_FORMAT)
-
-    @property
-    def warnings(self) -> list[str]:
-        return self._db.warnings
-
-    @property
-    def persistent(self) -> bool:
-        return self._db.persistent
 
     def is_read(self, article_id: str) -> bool:
         row = self._db.run(
@@ -280,12 +278,3 @@ class ReadState:
             lambda c: c.execute("SELECT article_id FROM read_articles").fetchall(), []
         )
         return {row[0] for row in rows}
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> ReadState:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()

@@ -143,9 +143,7 @@ class Run:
         self.ratio: float | None = args.ratio
         if self.sentences is None and self.ratio is None:
             self.sentences = settings.sentences
-        self.threshold: float = (
-            args.threshold if args.threshold is not None else settings.threshold
-        )
+        self.threshold: float = args.threshold if args.threshold is not None else settings.threshold
         model = args.model or settings.model or None
         self.corpus = Corpus.from_paths(args.paths, model=model, cache=AnalysisCache())
         for problem in self.corpus.problems:

@@ -163,9 +163,7 @@ def test_a_nationality_after_in_stays_a_group() -> None:
 
 def test_a_group_word_split_from_its_name_is_joined_back() -> None:
     text = "Fighters of the Islamic Brigade retreated. German Chancellor Ilse Varn spoke."
-    mentions = mentions_in(
-        text, [("Islamic", "NORP"), ("German", "NORP"), ("Ilse Varn", "PERSON")]
-    )
+    mentions = mentions_in(text, [("Islamic", "NORP"), ("German", "NORP"), ("Ilse Varn", "PERSON")])
     joined = join_group_names(mentions, text)
     assert [(m.text, m.label) for m in joined] == [
         ("Islamic Brigade", "ORG"),
