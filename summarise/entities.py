@@ -358,6 +358,7 @@ _PRECEDING_WORD = re.compile(r"([A-Za-z]+)\s+$")
 # Nationality words ("Syrian", "Kurdish", "Iraqi", "Chinese") are groups even after "in".
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is|ch|ic|ics)$")
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
+_SPACES_AFTER = re.compile(r" +")
 
 
 def _after_place_preposition(text: str, start: int) -> bool:
@@ -371,21 +372,17 @@ def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
     The small model often calls an unfamiliar town a person; one "in <name>" in the same
     document is strong evidence, and label consistency then spreads it to every mention.
     """
+    keyed = [(surface_key(m.text), m) for m in mentions]
     suspects = {
-        surface_key(m.text)
-        for m in mentions
+        key
+        for key, m in keyed
         if m.label == "PERSON"
         or (m.label == "NORP" and not _DEMONYM_ENDING.search(m.text.rstrip(".")))
     }
     placed = {
-        surface_key(m.text)
-        for m in mentions
-        if surface_key(m.text) in suspects and _after_place_preposition(text, m.start)
+        key for key, m in keyed if key in suspects and _after_place_preposition(text, m.start)
     }
-    return [
-        Mention(m.text, "GPE", m.start, m.end) if surface_key(m.text) in placed else m
-        for m in mentions
-    ]
+    return [Mention(m.text, "GPE", m.start, m.end) if key in placed else m for key, m in keyed]
 
 
 def join_group_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
@@ -400,9 +397,8 @@ def join_group_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
     for mention in mentions:
         follower = _NEXT_CAPITALISED.match(text, mention.end)
         if mention.label == "NORP" and follower and follower.start(1) not in starts:
-            after = follower.end()
-            next_word = re.match(r" +", text[after:])
-            following_person = next_word is not None and after + next_word.end() in person_starts
+            spaces = _SPACES_AFTER.match(text, follower.end())
+            following_person = spaces is not None and spaces.end() in person_starts
             if not following_person:
                 end = follower.end(1)
                 joined.append(Mention(text[mention.start : end], "ORG", mention.start, end))

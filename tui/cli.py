@@ -18,7 +18,7 @@ from summarise.config import Settings, load_settings
 from summarise.engine import Corpus
 from summarise.entities import DISPLAY_LABELS, top_entities
 from summarise.export import article_markdown, group_markdown, slugify, write_new_file
-from summarise.nlp import MODEL_HELP
+from summarise.nlp import MODEL_HELP, ModelNotFound
 from summarise.sources import seeds_path
 from summarise.store import AnalysisCache
 from summarise.structure import printable
@@ -155,7 +155,7 @@ class Run:
     def _warn_without_entities(self) -> None:
         try:
             pipeline = self.corpus.pipeline
-        except Exception as error:
+        except ModelNotFound as error:
             # A named model that cannot be loaded is the user's choice to fix.
             raise UserError(str(error)) from None
         if not pipeline.has_entities:
