@@ -6,8 +6,10 @@ and when it comes early, as news is written top down (a prior decaying with the
 sentence's position, as in position-aware centrality, PacSum, Zheng & Lapata 2019).
 The prior counts most when the summary keeps a small share of the story, and fades
 as that share grows, leaving room for central sentences further down.
-Sentences that make poor summary lines (very short ones, questions, pieces of a
-quote) are passed over, and a sentence repeating one already chosen is skipped.
+Sentences that make poor summary lines (very short ones, questions, and in a short
+summary pieces of a quote or lines opening with "it" or "they" whose referent is
+left out) are passed over, and a sentence repeating one already
+chosen is skipped.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class NewsRankSettings:
     # story's sentences and fades to nothing at ``lead_share_off``.
     lead_share_full: float = 0.15
     lead_share_off: float = 0.30
-    length_damping: float = 0.7  # share of the power-law (vs logarithmic) length damping
+    # Shared words are divided by (length x length) ** this: below 0.5 a long sentence
+    # that shares much with the story outranks a short one sharing the same proportion.
+    length_exponent: float = 0.4
     redundancy: float = 0.6  # cosine above which a candidate repeats a chosen sentence
     min_words: int = 6
 
@@ -92,7 +96,9 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     return sum(value * second.get(term, 0.0) for term, value in first.items())
 
 
-def _is_candidate(text: str, words: int, settings: NewsRankSettings) -> bool:
+def _is_candidate(
+    text: str, words: int, settings: NewsRankSettings, in_context: bool = False
+) -> bool:
     if words < settings.min_words:
         return False
     stripped = text.strip()
@@ -101,28 +107,42 @@ def _is_candidate(text: str, words: int, settings: NewsRankSettings) -> bool:
     opening = stripped.lstrip("\"'“‘(")
     if opening[:1].islower():
         return False
-    # An unbalanced quotation mark means the sentence is a piece of a longer quote.
-    straight_quotes = stripped.count('"')
-    return straight_quotes % 2 == 0 and stripped.count("“") == stripped.count("”")
+    if in_context:
+        return True
+    return not is_quote_piece(stripped)
+
+
+# Words that, opening a sentence, point back to something the sentence before named.
+_BACK_REFERENCES = frozenset(
+    {"it", "its", "he", "his", "him", "she", "her", "they", "their", "them", "this", "these"}
+    | {"those", "such"}
+)
+
+
+def leans_on_previous(text: str) -> bool:
+    """Whether ``text`` opens with a word pointing back ("It said...", "They were...")."""
+    opening = text.strip().lstrip("\"'“‘(").split(maxsplit=1)
+    return bool(opening) and opening[0].rstrip(",.;:'’").lower() in _BACK_REFERENCES
+
+
+def is_quote_piece(text: str) -> bool:
+    """Whether ``text`` opens or closes a quote it does not finish: part of a longer quote."""
+    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
 
 
 def _overlap(first: Counter[str], second: Counter[str], settings: NewsRankSettings) -> float:
-    """Shared words weighted by how often each occurs, damped by sentence lengths.
+    """Shared words weighted by how often each occurs, damped by the sentences' lengths.
 
     Unlike the cosine this grows with the length of the sentences, so long sentences
-    that share much with the rest of the story rank high; two dampings are mixed, one
-    kinder to long sentences (a power of the lengths) and one to short ones (logarithms).
+    that share much with the rest of the story rank high.
     """
     if len(first) > len(second):
         first, second = second, first
     shared = sum(count * second[term] for term, count in first.items() if term in second)
     if not shared:
         return 0.0
-    first_length, second_length = sum(first.values()), sum(second.values())
-    power = shared / (first_length * second_length) ** 0.25
-    logarithmic = shared / (math.log(first_length + 1) + math.log(second_length + 1))
-    mix = settings.length_damping
-    return mix * power + (1 - mix) * logarithmic
+    lengths = sum(first.values()) * sum(second.values())
+    return shared / lengths**settings.length_exponent
 
 
 def lead_prior_strength(count: int, total: int, settings: NewsRankSettings = SETTINGS) -> float:
@@ -191,7 +211,12 @@ def news_summary(
     scores = sentence_scores(title, texts, settings, count)
     vectors = _vectors(texts)
     word_counts = [len(_WORD.findall(text)) for text in texts]
-    candidates = [i for i in range(total) if _is_candidate(texts[i], word_counts[i], settings)]
+    # A piece of a quote, or a sentence saying "it" or "they", read alone loses its
+    # context; a summary keeping a large share of the story keeps what is around it.
+    in_context = count / total >= settings.lead_share_off
+    candidates = [
+        i for i in range(total) if _is_candidate(texts[i], word_counts[i], settings, in_context)
+    ]
     ranked = sorted(candidates, key=lambda i: (-scores[i], i))
     chosen: list[int] = []
     seen_texts: set[str] = set()
@@ -202,6 +227,8 @@ def news_summary(
         if key in seen_texts:
             continue
         if any(_cosine(vectors[index], vectors[other]) > settings.redundancy for other in chosen):
+            continue
+        if not in_context and index - 1 not in chosen and leans_on_previous(texts[index]):
             continue
         chosen.append(index)
         seen_texts.add(key)

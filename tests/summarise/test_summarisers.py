@@ -180,3 +180,46 @@ def test_news_keeps_the_opening_only_when_the_summary_is_short() -> None:
     longer = news_summary("", texts, Analysis("a", "p", ()), 3)
     assert 0 not in longer  # three of seven: room for the central lines
     assert set(longer) <= {1, 2, 3, 4}
+
+
+def test_news_leaves_pieces_of_a_quote_out_of_a_short_summary_only() -> None:
+    from summarise.newsrank import news_summary
+
+    texts = [
+        "The mayor defended the harbour budget plan at a packed council meeting on Tuesday.",
+        '"The harbour budget plan protects every harbour job and the council budget.',
+        'It keeps the harbour open to ferries all winter," the mayor told the council.',
+        "Council members will vote on the harbour budget plan next month.",
+        "Opponents of the harbour budget plan said the council had ignored ferry workers.",
+        "The ferry workers union plans a protest outside the harbour council offices.",
+        "A market stall near the pier sold fresh fish to early shoppers.",
+        "Rain is forecast for the coast on Wednesday morning.",
+        "The harbour budget debate ran late into the night at the council.",
+        "Local radio carried the council meeting live for listeners at home.",
+    ]
+    analysis = Analysis("a", "p", ())
+    short = news_summary("", texts, analysis, 2)
+    assert 1 not in short and 2 not in short  # alone, half a quote loses its speaker
+    long = news_summary("", texts, analysis, 5)
+    assert 1 in long  # half the story kept: the quote's other half can be there too
+
+
+def test_news_keeps_a_line_saying_it_only_with_the_line_it_points_back_to() -> None:
+    from summarise.newsrank import news_summary
+
+    texts = [
+        "The rail operator cut evening train services across the northern rail network.",
+        "A storm brought down trees near the coast overnight.",
+        "It said the northern rail network cuts would last until the rail strike ended.",
+        "Passengers on the northern rail network faced long waits for replacement buses.",
+        "Rail unions called the strike after talks on rail network pay broke down.",
+        "The northern rail network timetable will be reviewed next week.",
+        "A new café opened in the station square.",
+        "Rail managers said the train services cuts protect the network during the strike.",
+        "The weather is expected to improve by the weekend.",
+        "Shoppers filled the town centre on Saturday.",
+    ]
+    analysis = Analysis("a", "p", ())
+    chosen = news_summary("", texts, analysis, 2)
+    assert 2 not in chosen  # "It" would point at the storm, not the rail operator
+    assert 0 in chosen
