@@ -247,6 +247,10 @@ class _TextCollector(HTMLParser):
 
 def html_fragment_text(fragment: str) -> str:
     """Readable text of an HTML fragment: paragraphs separated by blank lines."""
+    opened = fragment.rfind("<!--")
+    if opened != -1 and fragment.find("-->", opened + 4) == -1:
+        # As in a browser, a comment never closed runs to the end and shows nothing.
+        fragment = fragment[:opened]
     collector = _TextCollector()
     collector.feed(fragment)
     collector.close()

@@ -522,14 +522,19 @@ class NewsReaderApp(App[int]):
         if self.corpus is not None:
             parts.append(f"{len(self.corpus.articles)} articles")
             if self.groups is not None:
-                several = sum(1 for group in self.groups if len(group.members) > 1)
-                grouped = "on" if self.grouping else "off"
-                noun = "group" if several == 1 else "groups"
-                parts.append(f"{several} {noun} (grouping {grouped})")
+                parts.append(self._grouping_status(self.groups))
         if state:
             parts.append(state)
         parts.append(f"summary: {self.algorithm}, {self.sentences} sentences")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    def _grouping_status(self, groups: list[Group]) -> str:
+        if not self.grouping:
+            return "grouping off"
+        several = sum(1 for group in groups if len(group.members) > 1)
+        if several == 0:
+            return "each story on its own"
+        return f"{several} group" if several == 1 else f"{several} groups"
 
     # Showing an article or a group ------------------------------------------
 

@@ -270,17 +270,19 @@ def _export(run: Run) -> int:
     folder: Path = run.args.to
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{printable(str(folder))} exists and is not a folder")
-    documents: list[tuple[str, str]] = []
+    documents: list[tuple[str, str]] = []  # (file name stem, Markdown)
     if run.args.groups:
         groups = run.corpus.groups(run.threshold)
         for group, text in zip(groups, _group_documents(run, groups), strict=True):
-            documents.append((run.corpus.by_key[group.members[0]].title, text))
+            # Named as the reader names a group's file, apart from the article's own.
+            title = run.corpus.by_key[group.members[0]].title
+            documents.append((f"{slugify(title, 'group')}-group", text))
     else:
-        documents = [(row[0].title, article_markdown(*row)) for row in run.analysed()]
+        documents = [(slugify(row[0].title), article_markdown(*row)) for row in run.analysed()]
     taken: set[Path] = set()
     refused = 0
-    for title, text in documents:
-        path = _unique_path(folder, slugify(title), taken)
+    for stem, text in documents:
+        path = _unique_path(folder, stem, taken)
         try:
             write_new_file(path, text, force=run.args.force)
         except FileExistsError:

@@ -289,6 +289,16 @@ def test_feed_in_a_declared_single_byte_encoding(tmp_path):
     assert article.key == f"{path}#1"
 
 
+def test_a_comment_left_open_in_a_feed_item_hides_the_rest_as_a_browser_would(tmp_path):
+    broken = PARAGRAPHS_HTML + "<!-- related stories <p>Read more: <a href=x>other</a></p>"
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Town Herald</title>
+    <item><title>Bridge vote</title><description><![CDATA[{broken}]]></description></item>
+    </channel></rss>"""
+    [article] = load_articles([write(tmp_path / "open.rss", feed)])
+    assert "footbridge" in article.body
+    assert "<!--" not in article.body and "Read more" not in article.body
+
+
 def test_malformed_xml_is_reported(tmp_path):
     problems: list[LoadProblem] = []
     path = write(tmp_path / "broken.xml", "<rss><channel><item><title>Half")

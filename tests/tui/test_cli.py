@@ -136,10 +136,14 @@ def test_export_writes_files_and_never_overwrites_without_force(
     assert first.read_text(encoding="utf-8").startswith("# ")
 
 
-def test_export_groups_writes_one_file_per_group(tmp_path: Path, capsys):
-    code, _, _ = run(capsys, "export", str(seeds_path()), "--to", str(tmp_path), "--groups")
+def test_export_groups_writes_one_file_per_group_beside_the_articles(tmp_path: Path, capsys):
+    code, _, _ = run(capsys, "export", str(seeds_path()), "--to", str(tmp_path))
     assert code == 0
-    assert len(list(tmp_path.glob("*.md"))) == 3
+    code, _, err = run(capsys, "export", str(seeds_path()), "--to", str(tmp_path), "--groups")
+    assert code == 0, err  # no group file takes an article file's name
+    group_files = sorted(tmp_path.glob("*-group.md"))
+    assert len(group_files) == 3 and len(list(tmp_path.glob("*.md"))) == 6
+    assert all(path.read_text(encoding="utf-8").startswith("# ") for path in group_files)
 
 
 def test_export_file_name_is_safe_whatever_the_title(tmp_path: Path, capsys):
