@@ -66,6 +66,12 @@ def _stem(word: str) -> str:
     return _stem_function()(word)
 
 
+def prepare() -> None:
+    """Load the stemmer and stop words now: their import takes most of a second."""
+    _stop_words()
+    _stem_function()
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of ``text``, stop words left out."""
     stops = _stop_words()

@@ -29,6 +29,7 @@ from summarise.config import SORT_ORDERS, Settings, save_settings
 from summarise.engine import Corpus
 from summarise.entities import entity_counts, surface_key
 from summarise.export import article_markdown, group_markdown, slugify, write_new_file
+from summarise.newsrank import prepare as prepare_news_summariser
 from summarise.sources import LoadProblem, read_documents
 from summarise.store import AnalysisCache, ReadState
 from summarise.summarisers import DEFAULT_ALGORITHM, SUMMARISERS
@@ -284,6 +285,12 @@ class NewsReaderApp(App[int]):
             )
         self.tree.focus()
         self.load_corpus()
+        self.prepare_summariser()
+
+    @work(thread=True, group="prepare")
+    def prepare_summariser(self) -> None:
+        # Done while the articles load, so the first summary shown does not wait for it.
+        prepare_news_summariser()
 
     # Loading and analysis (workers) -----------------------------------------
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -60,6 +62,7 @@ class ArticleTree(Tree[RowData]):
     }
 
     def __init__(self, *, id: str | None = None) -> None:
+        self._filling = False  # set first: the base class lays the tree out while starting
         super().__init__("Articles", id=id)
         self.show_root = False
         self.guide_depth = 2
@@ -67,8 +70,29 @@ class ArticleTree(Tree[RowData]):
         self._group_nodes: dict[str, TreeNode[RowData]] = {}
         self._read_ids: set[str] = set()
         self._styles: dict[str, Style] = {}
+        self._labels: dict[tuple[str, bool], Text] = {}
 
     # Rows -----------------------------------------------------------------
+
+    def process_label(self, label: TextType) -> Text:
+        # Rows are built as one line already; splitting each of 5,000 copies costs a second.
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def _invalidate(self) -> None:
+        # Every added row would lay the whole tree out again; a fill does it once at the end.
+        if not self._filling:
+            super()._invalidate()
+
+    @contextmanager
+    def _filling_rows(self) -> Iterator[None]:
+        self._filling = True
+        try:
+            yield
+        finally:
+            self._filling = False
+            self._invalidate()
 
     def _style(self, name: str) -> Style:
         # Looking a component style up costs a millisecond: too much for 5,000 rows.
@@ -81,9 +105,21 @@ class ArticleTree(Tree[RowData]):
     def forget_styles(self) -> None:
         """The theme changed: the next rows take the new colours."""
         self._styles = {}
+        self._labels = {}
+
+    def get_label_width(self, node: TreeNode[RowData]) -> int:
+        # Rows end in an ellipsis and never scroll sideways, so the base class's exact
+        # measure (rendering every row again) is not needed: the icon plus the label.
+        label = node.label
+        return 2 + (label.cell_len if isinstance(label, Text) else cell_len(label))
 
     def article_label(self, article: Article) -> Text:
         read = article_id(article) in self._read_ids
+        # Re-sorting 5,000 rows would build every label again; they only change with the
+        # read mark and the theme.
+        known = self._labels.get((article.key, read))
+        if known is not None:
+            return known
         mark = READ_MARK if read else UNREAD_MARK
         label = Text(no_wrap=True, overflow="ellipsis", end="")
         label.append(
@@ -94,6 +130,7 @@ class ArticleTree(Tree[RowData]):
         meta = " · ".join(detail for detail in details if detail)
         if meta:
             label.append("  " + meta, style=self._style("articles--meta"))
+        self._labels[(article.key, read)] = label
         return label
 
     def group_label(self, members: Sequence[Article]) -> Text:
@@ -122,31 +159,33 @@ class ArticleTree(Tree[RowData]):
         self._group_nodes = {}
         self.clear()
         expanded = expanded or set()
-        for entry in entries:
-            if entry.is_group and entry.group is not None:
-                node = self.root.add(
-                    self.group_label(entry.members),
-                    data=GroupRow(entry.group, entry.members),
-                    expand=entry.group.id in expanded,
-                )
-                self._group_nodes[entry.group.id] = node
-                for member in entry.members:
-                    self._article_nodes[member.key] = node.add_leaf(
-                        self.article_label(member), data=ArticleRow(member)
+        with self._filling_rows():
+            for entry in entries:
+                if entry.is_group and entry.group is not None:
+                    node = self.root.add(
+                        self.group_label(entry.members),
+                        data=GroupRow(entry.group, entry.members),
+                        expand=entry.group.id in expanded,
                     )
-            else:
-                article = entry.members[0]
-                self._article_nodes[article.key] = self.root.add_leaf(
-                    self.article_label(article), data=ArticleRow(article)
-                )
+                    self._group_nodes[entry.group.id] = node
+                    for member in entry.members:
+                        self._article_nodes[member.key] = node.add_leaf(
+                            self.article_label(member), data=ArticleRow(member)
+                        )
+                else:
+                    article = entry.members[0]
+                    self._article_nodes[article.key] = self.root.add_leaf(
+                        self.article_label(article), data=ArticleRow(article)
+                    )
 
     def append_articles(self, articles: Sequence[Article], read_ids: set[str]) -> None:
         """Add rows at the end while the corpus is still loading."""
         self._read_ids = read_ids
-        for article in articles:
-            self._article_nodes[article.key] = self.root.add_leaf(
-                self.article_label(article), data=ArticleRow(article)
-            )
+        with self._filling_rows():
+            for article in articles:
+                self._article_nodes[article.key] = self.root.add_leaf(
+                    self.article_label(article), data=ArticleRow(article)
+                )
 
     def expanded_groups(self) -> set[str]:
         return {gid for gid, node in self._group_nodes.items() if node.is_expanded}
