@@ -61,6 +61,14 @@ def slugify(title: str, fallback: str = "article") -> str:
     return slug
 
 
+def group_file_stem(first_title: str) -> str:
+    """The file name stem of a group's export, named after its first story's title.
+
+    The "-group" ending keeps it apart from that story's own export in the same folder.
+    """
+    return f"{slugify(first_title, 'group')}-group"
+
+
 def _one_line(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 

@@ -8,8 +8,7 @@ The prior counts most when the summary keeps a small share of the story, and fad
 as that share grows, leaving room for central sentences further down.
 Sentences that make poor summary lines (very short ones, questions, and in a short
 summary pieces of a quote or lines opening with "it" or "they" whose referent is
-left out) are passed over, and a sentence repeating one already
-chosen is skipped.
+left out) are passed over, and a sentence repeating one already chosen is skipped.
 """
 
 from __future__ import annotations

@@ -28,7 +28,13 @@ from summarise.article import Analysis, Article, EntityCount, Group, Mention, Su
 from summarise.config import SORT_ORDERS, Settings, save_settings
 from summarise.engine import Corpus
 from summarise.entities import entity_counts, surface_key
-from summarise.export import article_markdown, group_markdown, slugify, write_new_file
+from summarise.export import (
+    article_markdown,
+    group_file_stem,
+    group_markdown,
+    slugify,
+    write_new_file,
+)
 from summarise.newsrank import prepare as prepare_news_summariser
 from summarise.sources import LoadProblem, read_documents
 from summarise.store import AnalysisCache, ReadState
@@ -874,7 +880,7 @@ class NewsReaderApp(App[int]):
         node = self.tree.cursor_node
         if node is not None and isinstance(node.data, GroupRow):
             row = node.data
-            path = self._export_folder() / f"{slugify(row.members[0].title, 'group')}-group.md"
+            path = self._export_folder() / f"{group_file_stem(row.members[0].title)}.md"
             description = f"Group of {len(row.members)}: “{one_line(row.members[0].title)}”"
             self.push_screen(ExportDialog("group", description, path), self._export_chosen)
             return

@@ -17,7 +17,13 @@ from summarise.article import Analysis, Article, Group, Summary
 from summarise.config import Settings, load_settings
 from summarise.engine import Corpus
 from summarise.entities import DISPLAY_LABELS, top_entities
-from summarise.export import article_markdown, group_markdown, slugify, write_new_file
+from summarise.export import (
+    article_markdown,
+    group_file_stem,
+    group_markdown,
+    slugify,
+    write_new_file,
+)
 from summarise.nlp import MODEL_HELP, ModelNotFound
 from summarise.sources import seeds_path
 from summarise.store import AnalysisCache
@@ -274,9 +280,8 @@ def _export(run: Run) -> int:
     if run.args.groups:
         groups = run.corpus.groups(run.threshold)
         for group, text in zip(groups, _group_documents(run, groups), strict=True):
-            # Named as the reader names a group's file, apart from the article's own.
             title = run.corpus.by_key[group.members[0]].title
-            documents.append((f"{slugify(title, 'group')}-group", text))
+            documents.append((group_file_stem(title), text))
     else:
         documents = [(slugify(row[0].title), article_markdown(*row)) for row in run.analysed()]
     taken: set[Path] = set()
