@@ -392,8 +392,27 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_AFTER = re.compile(
-    r"\s+(?:province|governorate|district|region|countryside|airport)\b", re.IGNORECASE
+    r"\s+(?:province|governorate|district|region|countryside|airport|air ?base)\b",
+    re.IGNORECASE,
 )
+# Words a real date or time span holds at least one of ("last week", "early March",
+# "Ramadan"); a "date" with none of them and no digit is a name the tagger misread.
+_DATE_WORD = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+    r"|years?|months?|weeks?|weekends?|days?|decades?|century|centuries|hours?|minutes?"
+    r"|seasons?|quarters?|era|ages?|periods?|times?|today|tonight|yesterday|tomorrow"
+    r"|mornings?|afternoons?|evenings?|nights?|noon|midnight|dawn|dusk|spring|summer"
+    r"|autumn|fall|winter|ago|christmas|easter|ramadan|eid|hanukkah|passover|diwali"
+    r"|thanksgiving|new year|holidays?|anniversary)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_a_date(text: str) -> bool:
+    """Whether a span tagged as a date holds a digit or a word that dates take."""
+    return any(ch.isdigit() for ch in text) or bool(_DATE_WORD.search(text))
 
 
 def _said_of_a_place(text: str, start: int, end: int) -> bool:
@@ -406,7 +425,7 @@ def _said_of_a_place(text: str, start: int, end: int) -> bool:
 
 
 def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
-    """A name tagged as a person or group that the story puts somewhere is a place.
+    """A name tagged as a person, group or date that the story puts somewhere is a place.
 
     The small model often calls an unfamiliar town a person; one "in <name>", "east of
     <name>" or "<name> province" in the same document is strong evidence, and label
@@ -418,6 +437,7 @@ def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
         for key, m in keyed
         if m.label == "PERSON"
         or (m.label == "NORP" and not _DEMONYM_ENDING.search(m.text.rstrip(".")))
+        or (m.label == "DATE" and not looks_like_a_date(m.text))
     }
     placed = {key for key, m in keyed if key in suspects and _said_of_a_place(text, m.start, m.end)}
     return [Mention(m.text, "GPE", m.start, m.end) if key in placed else m for key, m in keyed]

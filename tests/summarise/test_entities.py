@@ -194,3 +194,30 @@ def test_a_city_taken_for_a_group_becomes_a_place_east_of_it_or_as_a_province() 
     sentence = "A statement of Halvik Corp said the Kurdish fighters left."
     kept = mentions_in(sentence, [("Halvik Corp", "ORG"), ("Kurdish", "NORP")])
     assert [m.label for m in place_by_context(kept, sentence)] == ["ORG", "NORP"]
+
+
+def test_a_town_misread_as_a_date_becomes_a_place_but_real_dates_stay() -> None:
+    text = (
+        "Troops took the town of Maydor on Sunday. Maydor had fallen last week. "
+        "The Kerrin air base was shelled in early March."
+    )
+    mentions = mentions_in(
+        text,
+        [
+            ("Maydor", "DATE"),
+            ("Sunday", "DATE"),
+            ("Maydor", "DATE"),
+            ("last week", "DATE"),
+            ("Kerrin", "PERSON"),
+            ("early March", "DATE"),
+        ],
+    )
+    labels = [(m.text, m.label) for m in make_consistent(place_by_context(mentions, text))]
+    assert labels == [
+        ("Maydor", "GPE"),
+        ("Sunday", "DATE"),
+        ("Maydor", "GPE"),
+        ("last week", "DATE"),
+        ("Kerrin", "GPE"),
+        ("early March", "DATE"),
+    ]
