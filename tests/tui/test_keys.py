@@ -426,3 +426,22 @@ async def test_a_config_file_with_problems_is_never_rewritten(
         await pilot.press("a", "right_square_bracket", "q")
         await pilot.pause()
     assert config.read_text(encoding="utf-8") == original
+
+
+async def test_source_line_stays_one_line_cut_to_the_pane_as_the_terminal_resizes(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "Larkfield bridge reopens")
+        source_line = str(app.header.content).split("\n")[-1]
+        assert source_line.endswith("o: courier.example")
+        await pilot.resize_terminal(64, 24)
+        await pilot.pause()
+        narrow = str(app.header.content).split("\n")
+        assert narrow[-1].startswith("Coast Courier") and narrow[-1].endswith("…")
+        assert len(narrow[-1]) <= app.header.content_region.width
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert str(app.header.content).split("\n")[-1] == source_line

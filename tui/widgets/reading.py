@@ -24,7 +24,15 @@ class ArticleHeader(Static):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True, default=Style())
 
+    _shown: tuple[Article, str] | None = None
+
+    def on_resize(self) -> None:
+        # The source line is cut to the pane's width, which is only known once laid out.
+        if self._shown is not None:
+            self.show_article(*self._shown)
+
     def show_article(self, article: Article, note: str = "") -> None:
+        self._shown = (article, note)
         text = Text()
         text.append(one_line(article.title) or "(untitled)", style=self._style("head--title"))
         details = [one_line(article.source) or "unknown source"]
@@ -43,6 +51,7 @@ class ArticleHeader(Static):
         self.update(text)
 
     def show_message(self, message: str) -> None:
+        self._shown = None
         self.update(Text(one_line(message), style=self._style("head--meta")))
 
 
