@@ -78,8 +78,11 @@ def content_terms(text: str) -> list[str]:
     return [_stem(word) for word in lowered if word not in stops]
 
 
-def _vectors(texts: Sequence[str]) -> list[dict[str, float]]:
-    bags = [Counter(content_terms(text)) for text in texts]
+def _bags(texts: Sequence[str]) -> list[Counter[str]]:
+    return [Counter(content_terms(text)) for text in texts]
+
+
+def _vectors(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
     document_frequency: Counter[str] = Counter()
     for bag in bags:
         document_frequency.update(bag.keys())
@@ -179,8 +182,11 @@ def sentence_scores(
     ``title`` is accepted for summarisers that use it; this one does not, since the
     story's own sentences say more about its centre than a headline does.
     """
-    total = len(texts)
-    bags = [Counter(content_terms(text)) for text in texts]
+    return _scores(_bags(texts), settings, count)
+
+
+def _scores(bags: Sequence[Counter[str]], settings: NewsRankSettings, count: int) -> list[float]:
+    total = len(bags)
     degree = [0.0] * total
     for i in range(total):
         for j in range(i + 1, total):
@@ -213,8 +219,10 @@ def news_summary(
         return []
     if count >= total:
         return list(range(total))
-    scores = sentence_scores(title, texts, settings, count)
-    vectors = _vectors(texts)
+    # Both the scores and the redundancy check read the same bags of words.
+    bags = _bags(texts)
+    scores = _scores(bags, settings, count)
+    vectors = _vectors(bags)
     word_counts = [len(_WORD.findall(text)) for text in texts]
     # A piece of a quote, or a sentence saying "it" or "they", read alone loses its
     # context; a summary keeping a large share of the story keeps what is around it.
