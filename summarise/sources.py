@@ -51,14 +51,18 @@ class _Unreadable(Exception):
 
 def seeds_path() -> Path:
     """The folder of the bundled sample corpus."""
-    try:
-        from importlib.resources import files
+    from importlib.util import find_spec
 
-        bundled = Path(str(files("newsreader_seeds")))
-        if bundled.is_dir() and any(bundled.iterdir()):
+    # The installed seeds are a folder of pages and nothing else (no __init__.py), so
+    # they import as a namespace package: its search location is the folder.
+    try:
+        spec = find_spec("newsreader_seeds")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(location)
+        if bundled.is_dir() and any(bundled.glob("*.txt")):
             return bundled
-    except (ImportError, OSError, TypeError):
-        pass  # not installed as a package: running from a source checkout
     return Path(__file__).resolve().parent.parent / "seeds"
 
 

@@ -1,1 +1,0 @@
-"""The bundled sample corpus: three news stories in three formats."""
