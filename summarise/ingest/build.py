@@ -12,10 +12,11 @@ from summarise.ingest.furniture import (
     is_byline,
     is_caption_or_credit,
     is_date_line,
+    is_doubled_caption,
     is_interface_line,
     repeated,
 )
-from summarise.ingest.lines import Layout, measure, paragraphs
+from summarise.ingest.lines import Layout, Line, measure, paragraphs
 from summarise.ingest.roles import (
     TRAILING_AGENCY,
     find_standfirst,
@@ -24,6 +25,7 @@ from summarise.ingest.roles import (
     guess_source,
     mark_image_text,
     split_dateline,
+    split_ending_agency,
     split_lead_in,
 )
 from summarise.text import clean_text
@@ -36,7 +38,7 @@ def classify_lines(text: str) -> list[Block]:
 
 def lay_out(text: str) -> Layout:
     """Every paragraph of ``text`` measured and given its role."""
-    lines = [measure(paragraph, heading) for paragraph, heading in paragraphs(text)]
+    lines = _measured(paragraphs(text))
     kinds: list[BlockKind] = ["boilerplate"] * len(lines)
     repeats = repeated(lines)
     start, end = body_region(lines, block_weights(lines, repeats))
@@ -51,7 +53,9 @@ def lay_out(text: str) -> Layout:
         elif line.is_prose or line.is_short_prose:
             kinds[index] = "body"
     for index, line in enumerate(lines):
-        if kinds[index] == "boilerplate" and is_caption_or_credit(line):
+        if kinds[index] == "boilerplate" and (
+            is_caption_or_credit(line) or is_doubled_caption(lines, index)
+        ):
             kinds[index] = "caption"
     mark_image_text(lines, kinds, headline_anchor(lines))
     split_lead_in(lines, kinds, start, end)
@@ -64,6 +68,19 @@ def lay_out(text: str) -> Layout:
         if kinds[index] == "boilerplate" and is_date_line(line):
             kinds[index] = "dateline"
     return Layout(lines, kinds, title_index, "")
+
+
+def _measured(paragraphs: list[tuple[str, bool]]) -> list[Line]:
+    """Each paragraph measured; an agency's credit ending one ("… killed. – (Reuters)")
+    becomes a line of its own, so the sentence it ends is measured as prose."""
+    lines: list[Line] = []
+    for paragraph, heading in paragraphs:
+        sentence, attribution = split_ending_agency(paragraph)
+        if sentence:
+            lines += [measure(sentence, heading), measure(attribution)]
+        else:
+            lines.append(measure(paragraph, heading))
+    return lines
 
 
 def _split_first_dateline(layout: Layout) -> None:
