@@ -21,12 +21,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from summarise.article import Article, RawDocument
-from summarise.structure import (
-    build_article,
-    clean_text,
-    normalise_date,
-    split_long_paragraphs,
-)
+from summarise.ingest.build import build_article
+from summarise.ingest.dates import normalise_date
+from summarise.text import clean_text, split_long_paragraphs
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Far beyond any news story (a long read is 50,000 characters); the language model needs

@@ -27,8 +27,8 @@ from summarise.export import (
 from summarise.nlp import MODEL_HELP, ModelNotFound
 from summarise.sources import seeds_path
 from summarise.store import AnalysisCache
-from summarise.structure import printable
 from summarise.summarisers import SUMMARISERS
+from summarise.text import printable
 
 COMMANDS = ("summarise", "groups", "export")
 FORMATS = ("text", "markdown", "json")

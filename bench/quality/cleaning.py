@@ -172,7 +172,7 @@ def summary_sources(pages: list[Page], model: str | None) -> Table:
         f"{len(pages)} pages; `text_file` is the whole page as text (menus, captions, footers)",
         "a sentence is inside when its lower-cased word sequence occurs in the lower-cased"
         " word sequence of `body`; a sentence without words counts as outside",
-        "ours: sources.load_articles on the .txt file (structure.build_article), then"
+        "ours: sources.load_articles on the .txt file (ingest.build.build_article), then"
         f" summarise(..., '{default}', sentences=3)",
         "raw: every non-empty line of the file a paragraph, sentences from our spaCy pipeline;"
         " sumy fed those sentences (words from nlp.tokens, sumy's English stemmer and stop"

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bench.quality.clusters import bcubed, threshold_clusters
 from bench.quality.common import Table, read_jsonl
-from summarise.article import Analysis, Article, Block, RawDocument
+from summarise.article import Analysis, Article, RawDocument
 from summarise.nlp import Pipeline, analyse_many
 
 # scikit-learn's default TfidfVectorizer token pattern: words of two or more characters.
@@ -41,26 +41,12 @@ def read_docs(path: Path, limit: int | None) -> list[Doc]:
 
 def build_articles(docs: Sequence[Doc]) -> tuple[list[Article], str]:
     """Articles as a user's loaded files would give them (structure analysis if present)."""
-    try:
-        from summarise.structure import build_article
-    except ImportError:
-        build_article = None
-    if build_article is None:
-        articles = [
-            Article(
-                key=doc.key,
-                title="",
-                blocks=tuple(
-                    Block("body", line.strip()) for line in doc.text.split("\n") if line.strip()
-                ),
-            )
-            for doc in docs
-        ]
-        return articles, "articles built from lines (summarise.structure not available)"
+    from summarise.ingest.build import build_article
+
     articles = [
         build_article(RawDocument(key=doc.key, text=doc.text, origin="txt")) for doc in docs
     ]
-    return articles, "articles built by summarise.structure.build_article from each text"
+    return articles, "articles built by summarise.ingest.build.build_article from each text"
 
 
 def tfidf_similarity(texts: Sequence[str], sublinear: bool = False) -> np.ndarray:

@@ -16,7 +16,7 @@ import pytest
 
 from summarise.nlp import Pipeline
 from summarise.sources import MAX_ARTICLE_CHARS, LoadProblem, load_articles
-from summarise.structure import MAX_PARAGRAPH_CHARS, split_long_paragraphs
+from summarise.text import MAX_PARAGRAPH_CHARS, split_long_paragraphs
 from tui import cli
 from tui.cli import main
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from summarise.article import RawDocument
-from summarise.structure import build_article, classify_lines, clean_text, normalise_date
+from summarise.ingest.build import build_article, classify_lines
+from summarise.ingest.dates import normalise_date
+from summarise.text import clean_text
 
 PARAGRAPHS = [
     "Rescue teams reached the flooded villages in the north of the valley on Monday after "
