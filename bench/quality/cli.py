@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.quality.common import MissingData, Table, data_root, set_jobs
 
-PARTS = ("summaries", "groups", "entities", "cleaning")
+PARTS = ("summaries", "groups", "entities", "cleaning", "structure")
 
 
 def cpu_seconds() -> float:
@@ -32,8 +32,10 @@ def _runner(part: str) -> Callable[..., list[Table]]:
         from bench.quality.groups import run
     elif part == "entities":
         from bench.quality.entities import run
-    else:
+    elif part == "cleaning":
         from bench.quality.cleaning import run
+    else:
+        from bench.quality.structure import run
     return run
 
 

@@ -120,11 +120,13 @@ def build_article(doc: RawDocument) -> Article:
         title = _title_from_body(blocks)
         blocks.insert(0, Block("title", title))
     standfirst = next((block.text for block in blocks if block.kind == "standfirst"), "")
+    source = stated_source or guess_source(layout, title)
+    title = _without_site(title, source)
     return Article(
         key=doc.key,
         title=title,
         blocks=tuple(blocks),
-        source=stated_source or guess_source(layout, title),
+        source=source,
         published=normalise_date(doc.published) or guess_date(layout),
         url=clean_text(doc.url).strip(),
         standfirst=standfirst,

@@ -95,6 +95,7 @@ def is_doubled(lines: list[Line], index: int) -> bool:
     )
 
 
+LONGEST_HEADLINE_WORDS = 30
 # "(Agency/Photographer)", "(Photo: Agency)" closing a line.
 _PARENTHESISED_CREDIT = re.compile(r"\([^()]{1,60}[/|:][^()]{1,60}\)\s*$")
 
@@ -105,7 +106,9 @@ def is_doubled_caption(lines: list[Line], index: int) -> bool:
     line shown twice (a headline, a section name) is left to the other rules."""
     line = lines[index]
     return is_doubled(lines, index) and (
-        line.ends_sentence or line.words >= 12 or bool(_PARENTHESISED_CREDIT.search(line.text))
+        line.ends_sentence
+        or line.words > LONGEST_HEADLINE_WORDS
+        or bool(_PARENTHESISED_CREDIT.search(line.text) or _CREDIT_WORD.search(line.text))
     )
 
 

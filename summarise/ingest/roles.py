@@ -9,6 +9,7 @@ from summarise.ingest.body import headline_anchor
 from summarise.ingest.dates import ANY_YEAR, find_date, make_date, month_day
 from summarise.ingest.furniture import (
     COPYRIGHT,
+    LONGEST_HEADLINE_WORDS,
     is_byline,
     is_caption_or_credit,
     is_date_line,
@@ -125,8 +126,12 @@ def find_title(
     anchor = headline_anchor(lines)
     if anchor < 0 and lines and _opens_with_headline(lines[0]):
         anchor = 0
-    if 0 <= anchor < body_start and anchor not in nearby:
-        nearby.append(anchor)
+    # A headline shown twice (above the story and in a list further down) is the same
+    # anchor wherever it stands.
+    anchors = {anchor} if anchor >= 0 else set()
+    if anchor >= 0:
+        anchors.update(i for i, line in enumerate(lines) if line.text == lines[anchor].text)
+    nearby += [i for i in sorted(anchors) if i < body_start and i not in nearby]
     for index in nearby:
         line = lines[index]
         if kinds[index] != "boilerplate" or not _could_be_title(line):
@@ -134,7 +139,7 @@ def find_title(
         candidates.append(index)
         distance = min(body_start - index, 25)
         score = 3.0 - 0.12 * distance
-        if index == anchor:
+        if index in anchors:
             score += 3.0  # the line that repeats the page's own title
         score += min(line.words, 10) * 0.25
         if line.heading:
@@ -170,9 +175,13 @@ def _opens_with_headline(first: Line) -> bool:
 def _could_be_title(line: Line) -> bool:
     if not 2 <= line.chars <= 200:
         return False
-    if line.words and not 2 <= line.words <= 30:
+    if line.words and not 2 <= line.words <= LONGEST_HEADLINE_WORDS:
         return False
-    if line.interface_ratio > 0.2 or is_byline(line) or is_caption_or_credit(line):
+    # Menus are short runs of interface words; a headline may hold one or two ("Home
+    # Depot shares plunge").
+    if line.interface_ratio > 0.4 or (line.interface_ratio > 0.2 and line.words <= 4):
+        return False
+    if is_byline(line) or is_caption_or_credit(line):
         return False
     return not (is_date_line(line) or URL.search(line.text) or COPYRIGHT.search(line.text))
 
