@@ -222,18 +222,40 @@ _YEARS = re.compile(r"\b(?:19|20)\d\d\b(?:\s*[-–]\s*(?:19|20)\d\d\b)?")
 _RIGHTS = re.compile(r"\ball rights? reserved\b.*$|\bcopyright\b|©|\(c\)|ⓒ", re.IGNORECASE)
 
 
+# A company's legal form says who owns the site, not what the site is called.
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Pty\.?|Pvt\.?|Private|Public)?\s*(?:Ltd\.?|Limited|Inc\.?|LLC|L\.L\.C\.|Corp\.?"
+    r"|Corporation|GmbH|S\.A\.|PLC|plc|AG|Co\.))+$"
+)
+
+
 def _copyright_holder(text: str) -> str:
-    """ "The Daily Paper" from "© 2015 The Daily Paper. All rights reserved."."""
+    """ "The Daily Paper" from "© 2015 The Daily Paper Ltd. All rights reserved."."""
     marker = COPYRIGHT.search(text)
     if not marker:
         return ""
     holder = _YEARS.sub(" ", _RIGHTS.sub(" ", text[marker.start() :]))
     holder = re.split(r"\.\s|\s[|\-–—]\s|[;(]", holder)[0]
     holder = re.sub(r"^[^\w(]+|[^\w)]+$", "", " ".join(holder.split()))
+    holder = _LEGAL_FORM.sub("", holder).strip(" ,")
     words = holder.split()
     if not 1 <= len(words) <= 6 or not words[0][:1].isupper():
         return ""
     return holder
+
+
+def _site_copyright(lines: list[Line], footer: list[int]) -> str:
+    """The holder of the page's own copyright notice, looked for in the footer first, then
+    above the story: one that reserves rights or names a year wins over a bare "© Agency"
+    under a photo."""
+    found = [(index, _copyright_holder(lines[index].text)) for index in footer]
+    found = [(index, holder) for index, holder in found if holder]
+    for index, holder in found:
+        if _RIGHTS.search(lines[index].text) and (
+            _YEARS.search(lines[index].text) or "reserved" in lines[index].text.casefold()
+        ):
+            return holder
+    return found[0][1] if found else ""
 
 
 def is_name_line(line: Line) -> bool:
@@ -301,10 +323,10 @@ def guess_source(layout: Layout, title: str) -> str:
         site = _title_suffix_site(lines[0].text, title)
         if site:
             return site
-    for index in footer:
-        holder = _copyright_holder(lines[index].text)
-        if holder:
-            return holder
+    first_body = next((i for i, kind in enumerate(kinds) if kind == "body"), len(lines))
+    holder = _site_copyright(lines, [*footer, *range(first_body - 1, -1, -1)])
+    if holder:
+        return holder
     site = _site_named_by_address(lines, kinds)
     if site:
         return site
