@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from summarise.ingest.dates import find_date, month_day
-from summarise.ingest.lines import INTERFACE_PHRASE, Line
+from summarise.ingest.lines import CLOSING, INTERFACE_PHRASE, Line
 
 _CREDIT_WORD = re.compile(
     r"\b(?:photo(?:graph)?s?|image|picture|pic|credit|courtesy|illustration|file photo"
@@ -102,11 +102,11 @@ _PARENTHESISED_CREDIT = re.compile(r"\([^()]{1,60}[/|:][^()]{1,60}\)\s*$")
 
 def is_doubled_caption(lines: list[Line], index: int) -> bool:
     """A line a pasted page shows twice in a row, written as a sentence or closing with a
-    credit: an image's description, once as its text and once as its caption. A short
-    line shown twice (a headline, a section name) is left to the other rules."""
+    credit: an image's description, once as its text and once as its caption. A headline
+    shown twice (it ends without a full stop) is left to the other rules."""
     line = lines[index]
     return is_doubled(lines, index) and (
-        line.ends_sentence
+        line.text.rstrip(CLOSING).endswith(".")
         or line.words > LONGEST_HEADLINE_WORDS
         or bool(_PARENTHESISED_CREDIT.search(line.text) or _CREDIT_WORD.search(line.text))
     )
