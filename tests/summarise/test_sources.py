@@ -1,4 +1,7 @@
-"""Loading files and folders: formats, encodings, bad input and the bundled seeds."""
+"""Loading files and folders: formats, encodings and bad input.
+
+The bundled seeds (real pages) are checked in test_seeds.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.sources import LoadProblem, load_articles, read_documents, seeds_path
+from summarise.sources import LoadProblem, load_articles, read_documents
 
 STORY = """Council approves new bridge across the river
 
@@ -34,56 +37,64 @@ def messages(problems: list[LoadProblem]) -> str:
     return "\n".join(f"{problem.path}: {problem.message}" for problem in problems)
 
 
-# --- the bundled sample corpus ------------------------------------------------------------
+# --- one saved page in each format (tests/fixtures/formats, all fictional) -------------------
+
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 
 @pytest.fixture(scope="module")
-def seed_articles() -> dict[str, object]:
+def format_articles() -> dict[str, object]:
     problems: list[LoadProblem] = []
-    articles = load_articles([seeds_path()], problems)
+    articles = load_articles([FORMATS], problems)
     assert problems == []
     return {Path(article.key).suffix: article for article in articles}
 
 
-def test_seeds_hold_three_stories_in_three_formats(seed_articles):
-    assert sorted(seed_articles) == [".html", ".md", ".txt"]
+def test_a_folder_holds_stories_in_three_formats(format_articles):
+    assert sorted(format_articles) == [".html", ".md", ".txt"]
 
 
-def test_seed_titles_are_the_headlines(seed_articles):
-    assert seed_articles[".txt"].title == (
-        "Syrian army retakes town of Maheen from Islamic State in Homs province"
+def test_titles_are_the_headlines_in_every_format(format_articles):
+    assert (
+        format_articles[".txt"].title == "Tram line to Ashby Moor opens after four years of works"
     )
-    assert seed_articles[".md"].title == (
-        "Syrian army pushes into outskirts of Palmyra with Russian air support"
+    assert format_articles[".md"].title == (
+        "Survey finds Hallvik glacier retreated forty metres in a year"
     )
-    assert seed_articles[".html"].title == (
-        "Syrian troops capture Islamic State stronghold of Mayadeen"
+    assert format_articles[".html"].title == (
+        "Lantern festival returns to Port Ellery after ten-year break"
     )
 
 
-def test_seed_sources_and_dates(seed_articles):
-    assert seed_articles[".md"].source == "Reuters"
-    assert seed_articles[".md"].published == "2016-03-22"
-    assert seed_articles[".txt"].source == "The New Indian Express"
-    assert seed_articles[".txt"].published == "2015-11-24"
-    assert seed_articles[".html"].source == "The Meridian Post"
-    assert seed_articles[".html"].published == "2017-10-14"
+def test_sources_and_dates_in_every_format(format_articles):
+    # The agency in the dateline, the site in the copyright line, the site's metadata.
+    assert format_articles[".md"].source == "Northwind Wire"
+    assert format_articles[".md"].published == "2016-03-22"
+    assert format_articles[".txt"].source == "The Calder Vale Courier"
+    assert format_articles[".txt"].published == "2015-11-24"
+    assert format_articles[".html"].source == "The Meridian Post"
+    assert format_articles[".html"].published == "2017-10-14"
 
 
-def test_seed_bodies_hold_only_story_paragraphs(seed_articles):
-    for article in seed_articles.values():
-        assert len(article.body_blocks) >= 8
+def test_pasted_page_standfirst_is_the_line_under_the_headline(format_articles):
+    assert format_articles[".txt"].standfirst.startswith("The first trams carried passengers")
+
+
+def test_bodies_hold_only_story_paragraphs_in_every_format(format_articles):
+    for article in format_articles.values():
+        assert len(article.body_blocks) == 7
         for block in article.body_blocks:
             assert block.text.rstrip("\"”'").endswith((".", "?", "!")), block.text
             assert "Photo" not in block.text
-            assert "(Reuters)" not in block.text
+            assert "(Northwind Wire)" not in block.text
             assert "Reporting by" not in block.text
             assert "cookies" not in block.text
             assert "©" not in block.text
+    assert format_articles[".md"].body.startswith("The Hallvik glacier retreated")
 
 
-def test_seed_captions_are_kept_as_captions(seed_articles):
-    captions = [b.text for b in seed_articles[".txt"].blocks if b.kind == "caption"]
+def test_pasted_page_captions_are_kept_as_captions(format_articles):
+    captions = [b.text for b in format_articles[".txt"].blocks if b.kind == "caption"]
     assert any("File photo" in caption for caption in captions)
 
 

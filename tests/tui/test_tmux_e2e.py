@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.summarise.test_seeds import ALL_SEEDS, PALMYRA
+
 WIDTH, HEIGHT = 100, 30
 STARTUP_SECONDS = 90.0
 
@@ -110,11 +112,19 @@ def test_installed_newsreader_opens_seeds_moves_exports_and_quits(
         "the first summary",
         STARTUP_SECONDS,
     )
-    assert "Articles" in first and "Text" in first and "Entities" in first
+    assert "Articles 3" in first and "Text" in first and "Entities" in first
+    # The three seed pages are listed, each on its own (three battles, no group).
+    for seed in ALL_SEEDS:
+        assert " ".join(seed.headline.split()[:4]) in first, seed.headline
+    assert "each story on its own" in first
+    # Newest first: Palmyra, the only dated page, is open, with its date and no source.
+    assert PALMYRA.headline in first
+    assert "unknown source · 2016-03-22" in first
 
     terminal.keys("j")
     moved = terminal.wait_for(lambda s: s != first, "the cursor to move")
     assert "Summary" in moved
+    assert "unknown source · 2016-03-22" not in moved
 
     terminal.keys("e")
     dialog = terminal.wait_for(lambda s: "Export as Markdown" in s, "the export dialog")
@@ -127,9 +137,13 @@ def test_installed_newsreader_opens_seeds_moves_exports_and_quits(
     text = written[0].read_text(encoding="utf-8")
     assert text.startswith("# ")
     title = text.splitlines()[0][2:].strip()
-    # The exported article is the one the cursor moved to: its title is on the screen.
-    assert all(word in moved for word in title.split()[:3])
-    assert "## Summary" in text
+    # The exported article is the one the cursor moved to: one of the two undated pages,
+    # whose headline is in the reading pane's header.
+    (seed,) = [seed for seed in ALL_SEEDS if seed.headline == title]
+    assert seed is not PALMYRA
+    assert " ".join(title.split()[:6]) in moved
+    assert f"{seed.source} · undated" in moved
+    assert seed.source in text and "## Summary" in text
 
     terminal.keys("q")
     deadline = time.monotonic() + 15

@@ -129,7 +129,7 @@ def render_body(
     """The article's text with entities coloured by kind and summary sentences marked.
 
     Captions, credits and boilerplate are not body text: they are left out, or shown
-    dimmed when ``show_hidden`` is set. Offsets come from the engine and index the raw
+    dimmed when ``show_hidden`` is set; datelines are always shown, dimmed. Offsets come from the engine and index the raw
     body; the text is cleaned piece by piece so removed characters never shift a style.
     """
     body = article.body
@@ -154,7 +154,8 @@ def render_body(
         if block.kind in ("title", "standfirst"):
             continue
         if block.kind != "body":
-            if show_hidden:
+            # A dateline ("BEIRUT") is where the story was filed: always shown, dimmed.
+            if show_hidden or block.kind == "dateline":
                 if text:
                     text.append("\n\n")
                 text.append(clean(block.text), style=styles.hidden)
