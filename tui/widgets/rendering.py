@@ -129,8 +129,9 @@ def render_body(
     """The article's text with entities coloured by kind and summary sentences marked.
 
     Captions, credits and boilerplate are not body text: they are left out, or shown
-    dimmed when ``show_hidden`` is set; datelines are always shown, dimmed. Offsets come from the engine and index the raw
-    body; the text is cleaned piece by piece so removed characters never shift a style.
+    dimmed when ``show_hidden`` is set; datelines are always shown, dimmed. Offsets come
+    from the engine and index the raw body; the text is cleaned piece by piece so removed
+    characters never shift a style.
     """
     body = article.body
     mentions = [m for m in (analysis.mentions if analysis else ()) if kind_of(m.label)]
