@@ -17,6 +17,7 @@ from pathlib import Path
 
 from summarise.article import Analysis, Article, Group, Summary
 from summarise.entities import DISPLAY_LABELS, top_entities
+from summarise.text import one_line
 
 SLUG_MAX_LENGTH = 80
 
@@ -69,13 +70,9 @@ def group_file_stem(first_title: str) -> str:
     return f"{slugify(first_title, 'group')}-group"
 
 
-def _one_line(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
-
-
 def escape_markdown(text: str) -> str:
     """``text`` as one line of Markdown that renders as the same words and nothing more."""
-    line = _INLINE_SPECIAL.sub(r"\\\1", _one_line(text))
+    line = _INLINE_SPECIAL.sub(r"\\\1", one_line(text))
     line = _ENTITY_REFERENCE.sub(r"\\&", line)
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
 

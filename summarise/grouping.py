@@ -32,6 +32,8 @@ from rapidfuzz import fuzz
 
 from summarise.article import Analysis, Article, Group, PairScore
 from summarise.entities import surface_key
+from summarise.text import FUNCTION_WORDS, cosine
+from summarise.text import words as word_tokens
 
 # On ECB+ dev, 30 gave the best F1 on each half of the topics grouped alone, but the
 # whole set grouped at once merged more near-twin events there; 32 keeps precision
@@ -81,25 +83,19 @@ DATE_PENALTY_DAYS = 30
 # Articles citing years, but no year in common, are rarely about the same event.
 YEAR_PENALTY = 0.3
 
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _CAPITALISED = re.compile(
     r"[A-Z][\w'’\-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|the)[ \t]+)?[A-Z][\w'’\-]*)*"
 )
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _SENTENCE_ENDS = frozenset('.!?:;"“”\n')
 
-# Function words: they carry no topic. A general English list, not tuned to any corpus.
-_STOP_WORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers herself him himself his how
-    i if in into is it its itself just me more most my myself no nor not now of off on once
-    only or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under until
-    up very was we were what when where which while who whom why will with would you your
-    yours yourself said says say told tell according one two three new last first since
-    still however may might must shall us mr mrs ms"""
-_STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+# Words every report uses whatever it is about, on top of the function words.
+_REPORTING_WORD_TEXT = """
+    said says say told tell according one two three new last first since still however
+    may might must shall us mr mrs ms
+"""
+_REPORTING_WORDS = frozenset(_REPORTING_WORD_TEXT.split())
+_STOP_WORDS = FUNCTION_WORDS | _REPORTING_WORDS
 
 # spaCy labels by what they say about an event.
 _NAME_LABELS = frozenset(
@@ -129,7 +125,7 @@ class _Profile:
 
 
 def _words(text: str) -> list[str]:
-    return [word.lower() for word in _WORD.findall(text)]
+    return [word.lower() for word in word_tokens(text)]
 
 
 def _is_content(word: str) -> bool:
@@ -211,7 +207,7 @@ def _profile(index: int, article: Article, analysis: Analysis | None) -> _Profil
     text = "\n".join(part for part in (title, article.standfirst, body) if part)
     # Copies of a story keep its opening paragraphs even under another headline.
     lead = " ".join(_words((article.standfirst + "\n" + body)[:LEAD_CHARS]))
-    tokens = _WORD.findall(text)
+    tokens = word_tokens(text)
     counted = Counter(map(str.lower, tokens))
     words = Counter({word: n for word, n in counted.items() if _is_content(word)})
     # The headline counts twice: it is the story's own summary.
@@ -274,10 +270,6 @@ def _weigh(profiles: Sequence[_Profile]) -> None:
         }
 
 
-def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
-    return sum(first[word] * second[word] for word in first.keys() & second.keys())
-
-
 def _shared_names(first: _Profile, second: _Profile) -> list[str]:
     """Names both articles mention, the most telling first."""
     shared = first.names.keys() & second.names.keys()
@@ -301,9 +293,9 @@ def _time_factor(first: _Profile, second: _Profile) -> float:
 
 def _direct(first: _Profile, second: _Profile) -> float:
     """How alike two articles are on their own (0-1): words, names, near-duplicate text."""
-    words = _cosine(first.word_vector, second.word_vector)
+    words = cosine(first.word_vector, second.word_vector)
     if first.name_vector and second.name_vector:
-        similarity = WORD_SHARE * words + (1.0 - WORD_SHARE) * _cosine(
+        similarity = WORD_SHARE * words + (1.0 - WORD_SHARE) * cosine(
             first.name_vector, second.name_vector
         )
     else:

@@ -14,14 +14,12 @@ left out) are passed over, and a sentence repeating one already chosen is skippe
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from summarise.article import Analysis
-from summarise.nlp import tokens
+from summarise.text import cosine, stem, stemmer, stop_words, words
 
 
 @dataclass(frozen=True)
@@ -43,39 +41,18 @@ class NewsRankSettings:
 
 SETTINGS = NewsRankSettings()
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words("english"))
-
-
-@lru_cache(maxsize=1)
-def _stem_function():  # type: ignore[no-untyped-def]
-    from sumy.nlp.stemmers import Stemmer
-
-    return Stemmer("english")
-
-
-@lru_cache(maxsize=50_000)
-def _stem(word: str) -> str:
-    return _stem_function()(word)
-
 
 def prepare() -> None:
     """Load the stemmer and stop words now: their import takes most of a second."""
-    _stop_words()
-    _stem_function()
+    stop_words()
+    stemmer()
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of ``text``, stop words left out."""
-    stops = _stop_words()
-    lowered = (word.lower() for word in tokens(text))
-    return [_stem(word) for word in lowered if word not in stops]
+    stops = stop_words()
+    lowered = (word.lower() for word in words(text))
+    return [stem(word) for word in lowered if word not in stops]
 
 
 def _bags(texts: Sequence[str]) -> list[Counter[str]]:
@@ -96,12 +73,6 @@ def _vectors(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
         norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
         vectors.append({term: value / norm for term, value in vector.items()})
     return vectors
-
-
-def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
-    if len(first) > len(second):
-        first, second = second, first
-    return sum(value * second.get(term, 0.0) for term, value in first.items())
 
 
 def _is_candidate(
@@ -223,7 +194,7 @@ def news_summary(
     bags = _bags(texts)
     scores = _scores(bags, settings, count)
     vectors = _vectors(bags)
-    word_counts = [len(_WORD.findall(text)) for text in texts]
+    word_counts = [len(words(text)) for text in texts]
     # A piece of a quote, or a sentence saying "it" or "they", read alone loses its
     # context; a summary keeping a large share of the story keeps what is around it.
     in_context = count / total >= settings.lead_share_off
@@ -239,7 +210,7 @@ def news_summary(
         key = " ".join(texts[index].split())
         if key in seen_texts:
             continue
-        if any(_cosine(vectors[index], vectors[other]) > settings.redundancy for other in chosen):
+        if any(cosine(vectors[index], vectors[other]) > settings.redundancy for other in chosen):
             continue
         if not in_context and index - 1 not in chosen and leans_on_previous(texts[index]):
             continue

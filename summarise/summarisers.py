@@ -11,12 +11,11 @@ import math
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from summarise.article import Analysis, Article, Summary
 from summarise.newsrank import news_summary
-from summarise.nlp import tokens
+from summarise.text import stemmer, stop_words, words
 
 Summariser = Callable[[Article, Analysis, int], list[int]]
 
@@ -50,27 +49,13 @@ class _WordSplitter:
     language = "english"
 
     def to_words(self, text: str) -> tuple[str, ...]:
-        return tuple(tokens(text))
+        return tuple(words(text))
 
     def to_sentences(self, text: str) -> tuple[str, ...]:
         return (text,)
 
 
 _SPLITTER = _WordSplitter()
-
-
-@cache
-def _stemmer() -> Any:
-    from sumy.nlp.stemmers import Stemmer
-
-    return Stemmer("english")
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words("english"))
 
 
 def _sentence_texts(article: Article, analysis: Analysis) -> list[str]:
@@ -155,7 +140,7 @@ def _sumy(class_path: str) -> Summariser:
         import importlib
 
         summarizer_class = getattr(importlib.import_module(module_name), class_name)
-        return _run_sumy(summarizer_class(_stemmer()), article, analysis, count)
+        return _run_sumy(summarizer_class(stemmer()), article, analysis, count)
 
     summarise_with_sumy.__name__ = class_name
     return summarise_with_sumy
@@ -164,13 +149,13 @@ def _sumy(class_path: str) -> Summariser:
 def _bonus_words(article: Article, analysis: Analysis) -> list[str]:
     """Title words, else the most frequent content words of the body."""
     stops = stop_words()
-    title_words = [word for word in tokens(article.title) if word.lower() not in stops]
+    title_words = [word for word in words(article.title) if word.lower() not in stops]
     if title_words:
         return title_words
     counts = Counter(
         word.lower()
         for text in _sentence_texts(article, analysis)
-        for word in tokens(text)
+        for word in words(text)
         if word.lower() not in stops
     )
     return [word for word, _count in counts.most_common(10)]
@@ -179,7 +164,7 @@ def _bonus_words(article: Article, analysis: Analysis) -> list[str]:
 def edmundson(article: Article, analysis: Analysis, count: int) -> list[int]:
     from sumy.summarizers.edmundson import EdmundsonSummarizer
 
-    summarizer = EdmundsonSummarizer(_stemmer())
+    summarizer = EdmundsonSummarizer(stemmer())
     # sumy refuses empty word sets; a token that cannot occur in text keeps it quiet.
     summarizer.bonus_words = _bonus_words(article, analysis) or ["\u0000"]
     summarizer.stigma_words = _STIGMA_WORDS

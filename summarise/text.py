@@ -4,6 +4,9 @@ similarities every part of the engine counts with."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
 # Terminal control sequences (CSI, OSC and two-character escapes) must never reach a
 # terminal from an article, so they go as a whole, not just their ESC byte.
@@ -85,3 +88,63 @@ def _piece_end(line: str, limit: int) -> int:
         return limit // 2 + sentence_ends[-1]
     space = window.rfind(" ")
     return limit // 2 + space + 1 if space >= 0 else limit
+
+
+def one_line(text: str) -> str:
+    """``text`` made terminal-safe and folded onto a single line (titles, list rows)."""
+    if text.isprintable():  # the common case, and much faster than the regular expressions
+        return " ".join(text.split())
+    return " ".join(clean_text(text).split())
+
+
+# ---------------------------------------------------------------------------------------
+# Words: the one tokeniser, stop-word lists, stemmer and similarity of the engine.
+
+# Letters and digits, with inner hyphens, apostrophes and dots kept ("al-Assad", "U.S").
+WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+# Function words of English: prose is full of them, menus, headings and names are not.
+_FUNCTION_WORD_TEXT = """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own said same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of ``text``, as written."""
+    return WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """sumy's English stop words (a superset of FUNCTION_WORDS): what summaries ignore."""
+    from sumy.utils import get_stop_words
+
+    return frozenset(get_stop_words("english"))
+
+
+@lru_cache(maxsize=1)
+def stemmer() -> Any:
+    """sumy's English (Snowball) stemmer; its import takes most of a second."""
+    from sumy.nlp.stemmers import Stemmer
+
+    return Stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return stemmer()(word)
+
+
+def cosine(first: Mapping[str, float], second: Mapping[str, float]) -> float:
+    """The dot product of two sparse vectors (their cosine when both have unit length)."""
+    if len(first) > len(second):
+        first, second = second, first
+    return sum(value * second.get(term, 0.0) for term, value in first.items())

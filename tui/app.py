@@ -39,6 +39,7 @@ from summarise.newsrank import prepare as prepare_news_summariser
 from summarise.sources import LoadProblem, read_documents
 from summarise.store import AnalysisCache, ReadState
 from summarise.summarisers import DEFAULT_ALGORITHM, SUMMARISERS
+from summarise.text import one_line
 from tui.screens.export import ExportDialog, ExportRequest
 from tui.screens.help import HelpScreen, KeyRow
 from tui.widgets.article_list import ArticleRow, ArticleTree, GroupRow, RowData
@@ -47,7 +48,6 @@ from tui.widgets.entity_panel import EntityList, EntityPanel
 from tui.widgets.group_view import GroupView
 from tui.widgets.listing import SORT_LABELS, Entry, TextIndex, arrange, article_id, query_words
 from tui.widgets.reading import ArticleBody, ArticleHeader, ScrollingPane, SummaryView
-from tui.widgets.rendering import one_line
 
 MIN_SENTENCES = 1
 MAX_SENTENCES = 20

@@ -7,19 +7,8 @@ import re
 from dataclasses import dataclass
 
 from summarise.article import Block, BlockKind
+from summarise.text import FUNCTION_WORDS, words
 
-# Function words of English: prose is full of them, menus and headings are not.
-_STOP_WORD_TEXT = (
-    "a about above after again against all also am an and any are as at be because been "
-    "before being below between both but by can could did do does doing down during each "
-    "few for from further had has have having he her here hers him his how i if in into is "
-    "it its itself just me more most my no nor not of off on once only or other our out over "
-    "own said same she should so some such than that the their theirs them then there these "
-    "they this those through to too under until up very was we were what when where which "
-    "while who whom why will with would you your"
-)
-STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’\-])*", re.UNICODE)
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”)\]»]*$")
 INNER_SENTENCE_END = re.compile(r"[.!?。！？]['\"’”)]*\s+\S")
@@ -92,9 +81,9 @@ _SAMPLE_CHARS = 4000  # ratios of a very long paragraph are measured on its star
 
 def measure(text: str, heading: bool = False) -> Line:
     sample = text[:_SAMPLE_CHARS]
-    words = WORD.findall(sample)
-    lowered = [word.lower() for word in words]
-    count = len(words)
+    found = _lettered(sample)
+    lowered = [word.lower() for word in found]
+    count = len(found)
     # Scripts written without spaces (Chinese, Japanese) have no "words" to count.
     if count and len(UNSPACED_SCRIPT.findall(sample)) > len(sample) / 3:
         count = 0
@@ -106,8 +95,8 @@ def measure(text: str, heading: bool = False) -> Line:
         chars=len(text),
         ends_sentence=bool(SENTENCE_END.search(text[-20:])),
         sentences=round((len(INNER_SENTENCE_END.findall(sample)) + 1) * scale),
-        stop_ratio=sum(word in STOP_WORDS for word in lowered) * ratio,
-        capital_ratio=sum(word[0].isupper() for word in words) * ratio,
+        stop_ratio=sum(word in FUNCTION_WORDS for word in lowered) * ratio,
+        capital_ratio=sum(word[0].isupper() for word in found) * ratio,
         interface_ratio=_interface_count(sample, lowered) * ratio,
         heading=heading,
     )
@@ -157,7 +146,13 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 
 def tokens(text: str) -> set[str]:
-    return {word.lower() for word in WORD.findall(text)}
+    """The lower-cased words of ``text`` that start with a letter."""
+    return {word.lower() for word in _lettered(text)}
+
+
+def _lettered(text: str) -> list[str]:
+    # Numbers say nothing about a line's shape (prose or menu, headline or credit).
+    return [word for word in words(text) if word[0].isalpha()]
 
 
 @dataclass

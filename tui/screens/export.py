@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.widgets.rendering import one_line
+from summarise.text import one_line
 
 
 @dataclass(frozen=True)

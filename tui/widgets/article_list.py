@@ -15,8 +15,8 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from summarise.article import Article, Group
+from summarise.text import one_line
 from tui.widgets.listing import Entry, article_id
-from tui.widgets.rendering import one_line
 
 UNREAD_MARK = "●"
 READ_MARK = "·"

@@ -13,7 +13,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from summarise.article import EntityCount
-from tui.widgets.rendering import displayed_kinds, kind_of, kind_style, legend, one_line
+from summarise.text import one_line
+from tui.widgets.rendering import displayed_kinds, kind_of, kind_style, legend
 
 
 class EntityList(OptionList):

@@ -11,9 +11,9 @@ from textual.containers import HorizontalScroll, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from summarise.article import Analysis, Article, Group, Summary
+from summarise.text import one_line
 from tui.widgets.article_list import sources_of
 from tui.widgets.listing import article_id
-from tui.widgets.rendering import one_line
 
 
 class MemberRow(HorizontalScroll, can_focus=False):

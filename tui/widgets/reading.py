@@ -13,7 +13,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from summarise.article import Analysis, Article, Mention, Summary
-from tui.widgets.rendering import BodyStyles, one_line, render_body, summary_text
+from summarise.text import one_line
+from tui.widgets.rendering import BodyStyles, render_body, summary_text
 
 
 class ArticleHeader(Static):

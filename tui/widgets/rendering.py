@@ -7,7 +7,6 @@ control characters and append every piece as plain characters with a style objec
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -16,25 +15,13 @@ from rich.text import Text
 
 from summarise.article import Analysis, Article, Mention, Summary
 from summarise.entities import DISPLAY_LABELS
-
-# C0/C1 controls (escape codes start with one) and the bidirectional overrides, which
-# can reorder what follows them on screen; a news story needs none of them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from summarise.text import clean_text, one_line
 
 
 def clean(text: str, *, keep_newlines: bool = True) -> str:
-    """``text`` without control characters: tabs become spaces, escapes disappear."""
-    text = text.replace("\t", "    ").replace("\r\n", "\n").replace("\r", "\n")
-    if not keep_newlines:
-        text = " ".join(text.split("\n"))
-    return _CONTROL.sub("", text)
-
-
-def one_line(text: str) -> str:
-    """``text`` cleaned and folded onto a single line (for list rows and titles)."""
-    if text.isprintable():  # the common case, and much faster than the regular expression
-        return " ".join(text.split())
-    return " ".join(clean(text, keep_newlines=False).split())
+    """``text`` without control characters or escape codes; tabs become spaces."""
+    text = clean_text(text).replace("\t", "    ")
+    return text if keep_newlines else " ".join(text.split("\n"))
 
 
 # One colour per kind of entity, the same in the text, the entity panel and the legend.
