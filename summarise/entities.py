@@ -1,10 +1,10 @@
-"""Entity mentions: which labels are shown, one label per name in a document, counts."""
+"""Entity mentions: the rules that correct the tagger, one label per name, counts shown."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from summarise.article import Analysis, EntityCount, Mention
 
@@ -149,7 +149,8 @@ def entity_counts(analysis: Analysis) -> list[EntityCount]:
 
 
 def _full_person_names(mentions: Sequence[Mention]) -> dict[str, str]:
-    """Short form -> the single full name it belongs to (surnames, initials)."""
+    """Short form -> the single full name it belongs to (surnames, initials, an
+    organisation's head word)."""
     candidates: dict[str, set[str]] = defaultdict(set)
     for mention in mentions:
         key = surface_key(mention.text)
@@ -161,6 +162,9 @@ def _full_person_names(mentions: Sequence[Mention]) -> dict[str, str]:
             acronym = _acronym(key)
             if len(acronym) >= 2:
                 candidates[acronym].add(key)
+            head = organisation_head(mention.text).casefold()
+            if head and head != key:
+                candidates[head].add(key)
     return {short: next(iter(fulls)) for short, fulls in candidates.items() if len(fulls) == 1}
 
 
@@ -171,7 +175,14 @@ def top_entities(analysis: Analysis, n: int = 8) -> list[EntityCount]:
 
 # --- post-processing around the statistical tagger ------------------------------------
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _TOKEN = re.compile(r"\S+")
+# Labels that name something (as against dates, times, numbers and amounts).
+_NAME_LABELS = frozenset(DISPLAY_LABELS) - {"DATE"}
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _DASHES = frozenset({"-", "--", "–", "—"})
 _ARTICLES = frozenset({"the", "The", "THE"})
@@ -202,6 +213,7 @@ def _pieces(text: str, start: int, end: int, label: str) -> list[tuple[int, int]
         while group and (
             not _LETTER.search(text[group[-1][0] : group[-1][1]])
             or text[group[-1][0] : group[-1][1]] in _POSSESSIVE_TOKENS
+            or text[group[-1][0] : group[-1][0] + 1].isdigit()  # "Pires 46th": a minute
         ):
             group = group[:-1]
         leading = text[group[0][0] : group[0][1]] if group else ""
@@ -229,6 +241,55 @@ def _strip_edge_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_NUMBER_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty hundred thousand million billion dozen dozens several a an few"
+)
+
+
+def _amount_pieces(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """A date, time, number or amount cut free of names the tagger swept in with it.
+
+    The digits and words of the amount stay ("around 1,000", "2014"); a leading "the"
+    goes, and a spaced dash separates two things ("1706 - French"). A dateline
+    ("RANGOON 1996-08-31") or "<town> two days after" makes the tagger start a date
+    with a name: capitalised words that are not date words, followed by a number, are
+    split off as a piece of their own.
+    """
+    words = [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
+    groups: list[list[tuple[int, int]]] = [[]]
+    for word in words:
+        if text[word[0] : word[1]] in _DASHES:
+            groups.append([])
+        else:
+            groups[-1].append(word)
+    pieces: list[list[tuple[int, int]]] = []
+    for group in groups:
+        if len(group) > 1 and text[group[0][0] : group[0][1]] in _ARTICLES:
+            group = group[1:]
+        name_run = 0
+        for word_start, word_end in group:
+            word = text[word_start:word_end].strip(",")
+            if word[:1].isupper() and _NAME_TOKEN.match(word) and not _DATE_WORD.search(word):
+                name_run += 1
+            else:
+                break
+        if label == "DATE" and 0 < name_run < len(group):
+            first_rest = text[group[name_run][0] : group[name_run][1]]
+            if any(ch.isdigit() for ch in first_rest) or first_rest.casefold() in _NUMBER_WORDS:
+                pieces.extend([group[:name_run], group[name_run:]])
+                continue
+        pieces.append(group)
+    result = []
+    for piece in pieces:
+        if not piece:
+            continue
+        piece_start, piece_end = _strip_edge_punctuation(text, piece[0][0], piece[-1][1])
+        if piece_start < piece_end and text[piece_start:piece_end].strip():
+            result.append((piece_start, piece_end))
+    return result
+
+
 def refine_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """Mentions with exact offsets into ``text`` and a clean surface form.
 
@@ -237,36 +298,13 @@ def refine_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """
     refined = []
     for mention in mentions:
+        if mention.label not in _NAME_LABELS:
+            for start, end in _amount_pieces(text, mention.start, mention.end, mention.label):
+                refined.append(Mention(text[start:end], mention.label, start, end))
+            continue
         for start, end in _pieces(text, mention.start, mention.end, mention.label):
             refined.append(Mention(text[start:end], mention.label, start, end))
     return refined
-
-
-_NAME_LABELS = frozenset(DISPLAY_LABELS) - {"DATE"}
-
-# The Arabic article, in its sun-letter spellings too, joined by a hyphen to the next part
-# of a name ("Deir ez-Zor", "Ras al-Ain"): the tagger often stops before it.
-_NAME_PARTICLE = re.compile(
-    r"[ \u00a0](?:al|el|ez|ed|es|as|ash|ad|ar|at|az|an|ul|ud|ur|us)-([^\W\d_][\w'’]*)", re.UNICODE
-)
-
-
-def extend_name_particles(mentions: Sequence[Mention], text: str) -> list[Mention]:
-    """Names carried on over a hyphenated particle the tagger cut them short at."""
-    result: list[Mention] = []
-    covered_until = -1
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if mention.start < covered_until:
-            continue  # swallowed by the name extended before it
-        end = mention.end
-        if mention.label in _NAME_LABELS:
-            while (match := _NAME_PARTICLE.match(text, end)) and match.group(1)[0].isupper():
-                end = match.end()
-        if end != mention.end:
-            mention = Mention(text[mention.start : end], mention.label, mention.start, end)
-            covered_until = end
-        result.append(mention)
-    return result
 
 
 def propagate(mentions: Sequence[Mention], text: str) -> list[Mention]:
@@ -382,17 +420,27 @@ _PRECEDING_WORD = re.compile(r"([A-Za-z]+)\s+$")
 # Nationality words ("Syrian", "Kurdish", "Iraqi", "Chinese") are groups even after "in".
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is|ch|ic|ics)$")
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
-_SPACES_AFTER = re.compile(r" +")
 
 
 # "east of <name>", "the outskirts of <name>", "<name> province": said only of places.
+_PLACE_NOUNS = (
+    r"city|cities|towns?|villages?|provinces?|regions?|capital|districts?|suburbs?"
+    r"|neighbou?rhoods?|strongholds?|bastions?|outskirts|countryside|governorate|county"
+    r"|municipality|island|port"
+)
 _PLACE_BEFORE = re.compile(
-    r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|outskirts|countryside|suburbs"
-    r"|city|town|village|province|region|capital)\s+of\s+$",
+    r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|" + _PLACE_NOUNS + r")\s+of\s+$",
     re.IGNORECASE,
 )
 _PLACE_AFTER = re.compile(
-    r"\s+(?:province|governorate|district|region|countryside|airport|air ?base)\b",
+    r"\s+(?:province|governorate|district|region|countryside)\b",
+    re.IGNORECASE,
+)
+# "<name>, a town in ...", "<name> is a village": a name the story says is a place.
+_PLACE_APPOSITION = re.compile(
+    r"(?:\s*,|\s+(?:is|was))\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:"
+    + _PLACE_NOUNS
+    + r")\b(?!['’-])",
     re.IGNORECASE,
 )
 # Words a real date or time span holds at least one of ("last week", "early March",
@@ -415,51 +463,296 @@ def looks_like_a_date(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or bool(_DATE_WORD.search(text))
 
 
-def _said_of_a_place(text: str, start: int, end: int) -> bool:
-    found = _PRECEDING_WORD.search(text[max(0, start - 12) : start])
-    if found and found.group(1) in _PLACE_PREPOSITIONS:
-        return True
+def _place_evidence(text: str, start: int, end: int) -> int:
+    """How surely the words around ``text[start:end]`` put it on a map.
+
+    2: "east of X", "the town of X", "X province", "X, a town in"; 1: a preposition
+    of place before it ("in X", "near X"); 0: nothing.
+    """
     if _PLACE_BEFORE.search(text[max(0, start - 30) : start]):
-        return True
-    return bool(_PLACE_AFTER.match(text, end))
+        return 2
+    if _PLACE_AFTER.match(text, end) or _PLACE_APPOSITION.match(text, end):
+        return 2
+    found = _PRECEDING_WORD.search(text[max(0, start - 12) : start])
+    return 1 if found and found.group(1) in _PLACE_PREPOSITIONS else 0
+
+
+def _place_suspect(mention: Mention) -> int:
+    """The place evidence a mention's label needs to give way, or 0 if it never does.
+
+    A person, a group word that is no nationality or a "date" without a date word
+    needs any evidence; an organisation only the strong kind ("in X" is said of
+    companies too).
+    """
+    if not any(ch.isupper() for ch in mention.text):
+        return 0  # "late" in "in late 1994" is no name
+    if mention.label == "PERSON":
+        return 1
+    if mention.label == "NORP" and not _DEMONYM_ENDING.search(mention.text.rstrip(".")):
+        return 1
+    if mention.label == "DATE" and not looks_like_a_date(mention.text):
+        return 1
+    if mention.label == "ORG":
+        return 2
+    return 0
 
 
 def place_by_context(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """A name tagged as a person, group or date that the story puts somewhere is a place.
 
     The small model often calls an unfamiliar town a person; one "in <name>", "east of
-    <name>" or "<name> province" in the same document is strong evidence, and label
-    consistency then spreads it to every mention.
+    <name>" or "<name> province" in the same document is evidence enough, and every
+    mention of the name becomes a place. A name tagged as an organisation needs the
+    strong kind ("the town of <name>", "<name>, a town in").
     """
     keyed = [(surface_key(m.text), m) for m in mentions]
-    suspects = {
-        key
-        for key, m in keyed
-        if m.label == "PERSON"
-        or (m.label == "NORP" and not _DEMONYM_ENDING.search(m.text.rstrip(".")))
-        or (m.label == "DATE" and not looks_like_a_date(m.text))
-    }
-    placed = {key for key, m in keyed if key in suspects and _said_of_a_place(text, m.start, m.end)}
+    needed: dict[str, int] = {}
+    for key, mention in keyed:
+        level = _place_suspect(mention)
+        if level:
+            needed[key] = min(level, needed.get(key, level))
+    evidence: dict[str, int] = defaultdict(int)
+    for key, mention in keyed:
+        if key in needed and evidence[key] < needed[key]:
+            evidence[key] = max(evidence[key], _place_evidence(text, mention.start, mention.end))
+    placed = {key for key, level in needed.items() if evidence[key] >= level}
     return [Mention(m.text, "GPE", m.start, m.end) if key in placed else m for key, m in keyed]
+
+
+# Nouns that make "<group word> <noun>" the name of an organisation: "Islamic State",
+# "Nusra Front", "Kurdish Workers Party".
+_ORGANISATION_NOUNS = _words(
+    "state front party army brigade brigades movement council union church congress "
+    "league alliance group organisation organization committee forces force guard guards "
+    "association federation society bank institute corps command jihad coalition "
+    "brotherhood assembly authority government parliament"
+)
+# "Under-21" goes on into a number; "State-held" into a word.
+_HYPHEN_NOT_WORD = re.compile(r"-(?![a-z])")
 
 
 def join_group_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """ "Islamic" + "State": a group word fused with the capitalised word after it is a name.
 
-    The tagger splits such names and tags only the group word. A title before a person
-    ("German Chancellor Helmut Kohl") is left alone: there the next word starts a person.
+    The tagger splits such names and tags only the group word (or the two words
+    apart). Only a word that ends the run of capitals is joined: "German Chancellor
+    Helmut Kohl" and "Russian Prime Minister" are a title, not a name, and a word the
+    document uses in a person's name ("American Tyson") is that person. The joined name
+    is an organisation when its last word says so ("State", "Front", "Party").
     """
-    starts = {m.start for m in mentions}
-    person_starts = {m.start for m in mentions if m.label == "PERSON"}
+    by_start = {m.start: m for m in mentions}
+    person_words = {
+        word for m in mentions if m.label == "PERSON" for word in m.text.split() if len(word) > 1
+    }
     joined: list[Mention] = []
+    swallowed: set[int] = set()
     for mention in mentions:
+        if mention.start in swallowed:
+            continue
         follower = _NEXT_CAPITALISED.match(text, mention.end)
-        if mention.label == "NORP" and follower and follower.start(1) not in starts:
-            spaces = _SPACES_AFTER.match(text, follower.end())
-            following_person = spaces is not None and spaces.end() in person_starts
-            if not following_person:
+        if (
+            mention.label == "NORP"
+            and mention.text.isalpha()
+            and len(mention.text) >= 3
+            and follower
+            and not _NEXT_CAPITALISED.match(text, follower.end(1))
+            and not _HYPHEN_NOT_WORD.match(text, follower.end(1))
+            and follower.group(1) not in person_words
+        ):
+            tagged = by_start.get(follower.start(1))
+            noun = follower.group(1).casefold() in _ORGANISATION_NOUNS
+            if tagged is None or (tagged.end == follower.end(1) and tagged.label != "PERSON"):
+                if tagged is not None:
+                    swallowed.add(tagged.start)
                 end = follower.end(1)
-                joined.append(Mention(text[mention.start : end], "ORG", mention.start, end))
+                label = "ORG" if noun else "NORP"
+                joined.append(Mention(text[mention.start : end], label, mention.start, end))
                 continue
         joined.append(mention)
     return joined
+
+
+# Words that join or lead into a name but never end one: "west and", "Syria or".
+_EDGE_WORDS = _words("and or nor but & of for in on at to by with from as than")
+
+
+def _joining_word(text: str, word: tuple[int, int]) -> bool:
+    return text[word[0] : word[1]].casefold() in _EDGE_WORDS
+
+
+def _common_word(text: str, word: tuple[int, int]) -> bool:
+    return not any(ch.isupper() for ch in text[word[0] : word[1]])
+
+
+def cut_edge_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Names without a joining word at either end or a common noun at the end.
+
+    The tagger sometimes runs a name on into the word that joins it to the next one
+    ("west and", "Nerweyi of") or into the noun that follows it ("Homs province",
+    "Interfax news agency"). A last word without a capital is cut (not from titles of
+    works or laws, which keep their small words), so "Bashar al-Assad" stays whole.
+    """
+    result = []
+    for mention in mentions:
+        if mention.label not in _NAME_LABELS:
+            result.append(mention)
+            continue
+        words = [
+            (m.start() + mention.start, m.end() + mention.start)
+            for m in _TOKEN.finditer(mention.text)
+        ]
+        cut_nouns = mention.label not in ("WORK_OF_ART", "LAW")
+        while words and (
+            _joining_word(text, words[-1])
+            or (cut_nouns and len(words) > 1 and _common_word(text, words[-1]))
+        ):
+            words.pop()
+        while words and _joining_word(text, words[0]):
+            words.pop(0)
+        if not words:
+            continue
+        start, end = words[0][0], words[-1][1]
+        if (start, end) != (mention.start, mention.end):
+            mention = Mention(text[start:end], mention.label, start, end)
+        result.append(mention)
+    return result
+
+
+def drop_lower_case(mentions: Sequence[Mention], _text: str) -> list[Mention]:
+    """No name without a capital letter: "state", "jihadist", "foreign ministry" are words.
+
+    The small model sometimes tags a common word that often stands beside names; in
+    news text written in ordinary case a name has at least one capital.
+    """
+    return [
+        mention
+        for mention in mentions
+        if mention.label not in _NAME_LABELS or any(ch.isupper() for ch in mention.text)
+    ]
+
+
+def organisation_head(name: str) -> str:
+    """The word a story shortens an organisation's name to ("" for a one-word name).
+
+    The last capitalised word before the first lower-case one: "Syrian Observatory for
+    Human Rights" -> "Observatory", "Bank of England" -> "Bank".
+    """
+    words = _display_form(name).split()
+    leading: list[str] = []
+    for word in words:
+        if not word[:1].isupper():
+            break
+        leading.append(word)
+    if len(words) < 2 or not leading:
+        return ""
+    head = leading[-1].strip(".,")
+    return head if head.isalpha() and len(head) > 2 and head[1:].islower() else ""
+
+
+def organisation_short_forms(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """ "the Observatory" after "the Syrian Observatory for Human Rights" is that organisation.
+
+    A story shortens a long organisation name to its head word with "the" before it;
+    the tagger, seeing a lone capitalised word, often calls it a person. Such mentions
+    take the organisation label, and untagged ones are found.
+    """
+    heads = {organisation_head(m.text) for m in mentions if m.label == "ORG"} - {""}
+    if not heads:
+        return list(mentions)
+    result = []
+    for mention in mentions:
+        if (
+            mention.text in heads
+            and mention.label in ("PERSON", "NORP", "DATE")
+            and _THE_BEFORE.search(text, max(0, mention.start - 8), mention.start)
+        ):
+            mention = Mention(mention.text, "ORG", mention.start, mention.end)
+        result.append(mention)
+    covered = [False] * (len(text) + 1)
+    for mention in result:
+        for position in range(mention.start, mention.end):
+            covered[position] = True
+    added = []
+    for head in heads:
+        for match in re.finditer(r"(?<=\bthe )" + re.escape(head) + r"(?![\w-])", text):
+            if not any(covered[match.start() : match.end()]):
+                added.append(Mention(head, "ORG", match.start(), match.end()))
+    return sorted([*result, *added], key=lambda mention: (mention.start, mention.end))
+
+
+_THE_BEFORE = re.compile(r"\bthe\s+\Z")
+
+
+# A title or office directly before a name makes it a person: "President <name>",
+# "Observatory chief <name>", "Foreign Minister <name>". Honorifics count only with their
+# capital; offices are written either way ("the party's leader <name>").
+_HONORIFICS = r"Mr|Mrs|Ms|Dr|Sir|Rev|Gov|Sen|Rep|Gen"
+_OFFICES = (
+    r"president|vice[- ]president|minister|premier|chancellor|secretary|secretary[- ]general"
+    r"|governor|senator|mayor|king|queen|prince|princess|pope|sheikh|judge|ambassador"
+    r"|cardinal|archbishop|bishop|chairman|chairwoman|commissioner|envoy|spokesman"
+    r"|spokeswoman|spokesperson|chief|leader|coach|manager|director"
+)
+_TITLE_BEFORE = re.compile(r"(?:\b(?:" + _HONORIFICS + r")\.?|\b(?i:" + _OFFICES + r"))\s+\Z")
+_TITLE_LABELS = frozenset({"GPE", "ORG", "NORP", "LOC", "FAC", "DATE", "PRODUCT", "EVENT"})
+
+
+def person_after_title(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """A name right after a title ("President <name>", "<group> chief <name>") is a person.
+
+    The small model reads an unfamiliar name as a place or organisation; a title or
+    office directly before it says otherwise. Only names up to four words long that
+    start with a capital qualify.
+    """
+    result = []
+    for mention in mentions:
+        if (
+            mention.label in _TITLE_LABELS
+            and mention.text[:1].isupper()
+            and len(mention.text.split()) <= 4
+            and _TITLE_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        ):
+            mention = Mention(mention.text, "PERSON", mention.start, mention.end)
+        result.append(mention)
+    return result
+
+
+# --- the rules, in the order they are applied ------------------------------------------
+
+Rule = Callable[[Sequence[Mention], str], list[Mention]]
+
+
+def _one_label_per_name(mentions: Sequence[Mention], _text: str) -> list[Mention]:
+    return make_consistent(mentions)
+
+
+# name -> rule; applied in this order. A name may appear twice (one label per name is
+# settled again once repeats are found); leaving a name out leaves out every use of it.
+POSTPROCESS_RULES: tuple[tuple[str, Rule], ...] = (
+    ("trim", refine_mentions),
+    ("edge-words", cut_edge_words),
+    ("lower-case", drop_lower_case),
+    ("table-rows", label_table_rows),
+    ("group-names", join_group_names),
+    ("place-context", place_by_context),
+    ("person-titles", person_after_title),
+    ("one-label", _one_label_per_name),
+    ("org-short-forms", organisation_short_forms),
+    ("repeats", propagate),
+    ("one-label", _one_label_per_name),
+)
+RULE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(name for name, _rule in POSTPROCESS_RULES))
+
+
+def postprocess(
+    mentions: Sequence[Mention], text: str, skip: Collection[str] = ()
+) -> list[Mention]:
+    """The tagger's ``mentions`` of ``text`` through every rule not named in ``skip``."""
+    unknown = set(skip) - set(RULE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown entity rules: {sorted(unknown)}")
+    result = list(mentions)
+    for name, rule in POSTPROCESS_RULES:
+        if name not in skip:
+            result = rule(result, text)
+    return result

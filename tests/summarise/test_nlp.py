@@ -6,7 +6,8 @@ import pytest
 
 from summarise import nlp
 from summarise.article import Article, Block
-from summarise.nlp import ModelNotFound, analyse, analyse_many, load_pipeline, tokens
+from summarise.nlp import ModelNotFound, analyse, analyse_many, load_pipeline
+from summarise.text import words as tokens
 
 
 def make_article(*paragraphs: str, title: str = "A made-up story") -> Article:

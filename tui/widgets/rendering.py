@@ -138,12 +138,19 @@ def render_body(
     text = Text()
     offsets: dict[tuple[int, int], int] = {}
     body_position = 0  # where ``body`` starts inside the blocks we walk
-    for block in article.blocks:
+    blocks = article.blocks
+    for position, block in enumerate(blocks):
         if block.kind in ("title", "standfirst"):
             continue
         if block.kind != "body":
-            # A dateline ("BEIRUT") is where the story was filed: always shown, dimmed.
-            if show_hidden or block.kind == "dateline":
+            # A dateline opening a paragraph ("BEIRUT") says where the story was filed:
+            # always shown, dimmed. A date line under the headline is in the header.
+            opens_paragraph = (
+                block.kind == "dateline"
+                and position + 1 < len(blocks)
+                and blocks[position + 1].kind == "body"
+            )
+            if show_hidden or opens_paragraph:
                 if text:
                     text.append("\n\n")
                 text.append(clean(block.text), style=styles.hidden)
