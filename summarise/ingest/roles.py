@@ -244,6 +244,34 @@ def _copyright_holder(text: str) -> str:
     return holder
 
 
+# Words that make a copyright holder the company that owns the site, not the site.
+_OWNER_WORD_TEXT = (
+    "holdings universal company interactive network networks group media corporation"
+    " communications publishing publications enterprises broadcasting digital"
+)
+_OWNER_WORDS = frozenset(_OWNER_WORD_TEXT.split())
+
+
+def _brand_of_owner(lines: list[Line], kinds: list[BlockKind], owner: str) -> str:
+    """The site's own name when the copyright names its owner ("NYP Holdings" owns "New
+    York Post", "NBC Universal" "NBC News"): a name line the page shows more than once,
+    outside the story, led by the owner's first word or spelling it in initials."""
+    words = owner.split()
+    if len(words) < 2 or not any(word.casefold() in _OWNER_WORDS for word in words[1:]):
+        return ""
+    lead = words[0].casefold()
+    shown: dict[str, list[str]] = {}
+    for index, line in enumerate(lines):
+        if kinds[index] == "body" or not is_name_line(line) or line.text == owner:
+            continue
+        name_words = line.text.split()
+        initials = "".join(word[0] for word in name_words if word[:1].isupper()).casefold()
+        if name_words[0].casefold() == lead or (len(name_words) > 1 and initials == lead):
+            shown.setdefault(line.text.casefold(), []).append(line.text)
+    repeated = [texts for texts in shown.values() if len(texts) > 1]
+    return max(repeated, key=len)[0] if repeated else ""
+
+
 def _site_copyright(lines: list[Line], footer: list[int]) -> str:
     """The holder of the page's own copyright notice, looked for in the footer first, then
     above the story: one that reserves rights or names a year wins over a bare "© Agency"
@@ -285,7 +313,7 @@ def _title_suffix_site(first_line: str, title: str) -> str:
 
 
 _ADDRESS = re.compile(
-    r"(?:https?://|\bwww\.)(?:[\w-]+\.)*?(?P<label>[\w-]{3,63})\.[a-z]{2,6}(?:\.[a-z]{2})?\b"
+    r"(?:https?://|\bwww\.)(?:[\w-]+\.)*?(?P<label>[\w-]{3,63})\.[a-z]{2,24}(?:\.[a-z]{2})?\b"
     r"|\b(?P<bare>[\w-]{3,63})\.(?:com|org|net|co\.uk|com\.au|in|ie)\b",
     re.IGNORECASE,
 )
@@ -326,7 +354,7 @@ def guess_source(layout: Layout, title: str) -> str:
     first_body = next((i for i, kind in enumerate(kinds) if kind == "body"), len(lines))
     holder = _site_copyright(lines, [*footer, *range(first_body - 1, -1, -1)])
     if holder:
-        return holder
+        return _brand_of_owner(lines, kinds, holder) or holder
     site = _site_named_by_address(lines, kinds)
     if site:
         return site
@@ -336,9 +364,22 @@ def guess_source(layout: Layout, title: str) -> str:
         match = TRAILING_AGENCY.match(lines[index].text)
         if match:
             return match["agency"]
-    if lines and last_body < len(lines) - 1 and is_name_line(lines[-1]):
+    if lines and last_body < len(lines) - 1 and _names_the_site(lines[-1]):
         return lines[-1].text
     return ""
+
+
+# Buttons that share a story name networks, not the site ("Messenger Facebook").
+_SOCIAL_NETWORK_TEXT = (
+    "facebook twitter x messenger whatsapp instagram linkedin pinterest reddit youtube"
+    " telegram tumblr snapchat tiktok flipboard email rss"
+)
+_SOCIAL_NETWORKS = frozenset(_SOCIAL_NETWORK_TEXT.split())
+
+
+def _names_the_site(line: Line) -> bool:
+    words = [word.casefold() for word in line.text.split()]
+    return is_name_line(line) and not all(word in _SOCIAL_NETWORKS for word in words)
 
 
 def guess_date(layout: Layout) -> str:
