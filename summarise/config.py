@@ -69,6 +69,11 @@ class Settings:
     grouping: bool = True
     highlight_entities: bool = True
     hide_read: bool = False
+    # Read stories older than this many days leave the library on update.
+    keep_days: int = 90
+    # Reading one story of a group marks the whole group read: a story told by five
+    # outlets is read once.
+    read_whole_group: bool = True
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
@@ -90,6 +95,8 @@ def _checked_value(name: str, value: object, default: object) -> object:
             raise ValueError("expected a whole number")
         if name == "sentences" and not 1 <= value <= 100:
             raise ValueError("expected a number from 1 to 100")
+        if name == "keep_days" and value < 1:
+            raise ValueError("expected 1 or more days")
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):

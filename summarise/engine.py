@@ -12,8 +12,9 @@ from pathlib import Path
 
 from summarise.article import Analysis, Article, Group, Summary
 from summarise.grouping import DEFAULT_THRESHOLD, group_articles
+from summarise.ingest.feeds import Library
 from summarise.nlp import Pipeline, analyse_many, load_pipeline
-from summarise.sources import LoadProblem, load_articles
+from summarise.sources import LoadProblem, load_articles, structure_documents
 from summarise.store import AnalysisCache
 from summarise.summarisers import DEFAULT_ALGORITHM, summarise
 
@@ -52,6 +53,19 @@ class Corpus:
     ) -> Corpus:
         problems: list[LoadProblem] = []
         articles = load_articles(paths, problems)
+        return cls(articles, problems, model=model, cache=cache)
+
+    @classmethod
+    def from_library(
+        cls,
+        library: Library,
+        *,
+        model: str | None = None,
+        cache: AnalysisCache | None = None,
+    ) -> Corpus:
+        """Every story stored in the user's library."""
+        problems: list[LoadProblem] = []
+        articles = structure_documents(library.documents(), problems)
         return cls(articles, problems, model=model, cache=cache)
 
     @property

@@ -269,7 +269,15 @@ def _text_documents(path: Path, key: str, origin: str) -> list[RawDocument]:
 
 
 def _html_documents(path: Path, key: str) -> list[RawDocument]:
-    html = _read_text(path)
+    document = html_document(_read_text(path), key)
+    if document is None:
+        raise _Unreadable("no readable text in this web page")
+    return [document]
+
+
+def html_document(html: str, key: str, url: str = "") -> RawDocument | None:
+    """The article of a web page (its body, title, site name and date), or None when the
+    page has no readable text."""
     import trafilatura
 
     extracted = None
@@ -279,6 +287,7 @@ def _html_documents(path: Path, key: str) -> list[RawDocument]:
         try:
             extracted = trafilatura.bare_extraction(
                 html,
+                url=url or None,
                 include_comments=False,
                 include_tables=True,
                 favor_precision=favour_precision,
@@ -292,20 +301,18 @@ def _html_documents(path: Path, key: str) -> list[RawDocument]:
     if not text.strip():
         fallback = html_fragment_text(html)
         if not fallback.strip():
-            raise _Unreadable("no readable text in this web page")
-        return [RawDocument(key=key, text=clean_text(fallback), origin="html")]
-    return [
-        RawDocument(
-            key=key,
-            text=clean_text(text),
-            title=clean_text(getattr(extracted, "title", None) or ""),
-            source=clean_text(getattr(extracted, "sitename", None) or ""),
-            published=normalise_date(getattr(extracted, "date", None) or ""),
-            url=clean_text(getattr(extracted, "url", None) or ""),
-            origin="html",
-            paragraphs_known=True,
-        )
-    ]
+            return None
+        return RawDocument(key=key, text=clean_text(fallback), url=url, origin="html")
+    return RawDocument(
+        key=key,
+        text=clean_text(text),
+        title=clean_text(getattr(extracted, "title", None) or ""),
+        source=clean_text(getattr(extracted, "sitename", None) or ""),
+        published=normalise_date(getattr(extracted, "date", None) or ""),
+        url=url or clean_text(getattr(extracted, "url", None) or ""),
+        origin="html",
+        paragraphs_known=True,
+    )
 
 
 def _field(record: dict[str, Any], *names: str) -> str:
@@ -571,9 +578,16 @@ def load_articles(
     """Structured articles from files and folders, each story once (the first copy wins)."""
     if problems is None:
         problems = []
+    return structure_documents(read_documents(paths, problems), problems)
+
+
+def structure_documents(
+    documents: Iterable[RawDocument], problems: list[LoadProblem]
+) -> list[Article]:
+    """Each document structured into an article, each story once (the first copy wins)."""
     articles: list[Article] = []
     seen_ids: set[str] = set()
-    for document in read_documents(paths, problems):
+    for document in documents:
         article = structure_document(document)
         if isinstance(article, LoadProblem):
             problems.append(article)

@@ -35,6 +35,7 @@ from summarise.export import (
     slugify,
     write_new_file,
 )
+from summarise.ingest.feeds import Library
 from summarise.newsrank import prepare as prepare_news_summariser
 from summarise.sources import LoadProblem, read_documents
 from summarise.store import AnalysisCache, ReadState
@@ -184,9 +185,14 @@ class NewsReaderApp(App[int]):
         cache: AnalysisCache | None = None,
         save: bool = True,
         use_processes: bool = True,
+        use_library: bool = False,
+        library: Library | None = None,
     ) -> None:
         super().__init__()
         self.paths = [str(path) for path in paths]
+        # The user's library (feeds and saved pages) is read when no paths are given.
+        self.use_library = use_library or library is not None
+        self._library = library
         self.settings = settings if settings is not None else Settings()
         self.model = model or self.settings.model or None
         self._read_state = read_state
@@ -224,6 +230,13 @@ class NewsReaderApp(App[int]):
         self.set_keymap(self.settings.keymap)
 
     # Layout -----------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The user's library, opened on first use (only in library mode)."""
+        if self._library is None:
+            self._library = Library()
+        return self._library
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="main")
@@ -309,7 +322,10 @@ class NewsReaderApp(App[int]):
             if self._cache is None:
                 self._cache = AnalysisCache()
             problems: list[LoadProblem] = []
-            documents = read_documents(self.paths, problems)
+            if self.use_library:
+                documents = self.library.documents()
+            else:
+                documents = read_documents(self.paths, problems)
             total = len(documents)
             use_process = self.use_processes and total >= PROCESS_MIN_ARTICLES
             articles: list[Article] = []
@@ -663,6 +679,9 @@ class NewsReaderApp(App[int]):
             self.read_ids.discard(article_id(article))
         if self._read_state is not None:
             self._read_state.set_read(article_id(article), read)
+        if self.use_library:
+            # The library's own mark lets retention drop old read stories.
+            self.library.set_read(article.key, read)
         self.tree.refresh_marks(self.read_ids, [article.key])
 
     # Actions ---------------------------------------------------------------------
@@ -986,6 +1005,8 @@ class NewsReaderApp(App[int]):
     def on_unmount(self) -> None:
         self._save()
         self._offload.close()
+        if self._library is not None:
+            self._library.close()
 
     # Keys: help screen and command palette -------------------------------------
 
@@ -1033,8 +1054,11 @@ class NewsReaderApp(App[int]):
             )
 
 
-def run_app(paths: list[str], *, model: str | None, settings: Settings) -> int:
-    """Run the reader on ``paths`` (the command line has already resolved the defaults)."""
-    app = NewsReaderApp(paths, settings=settings, model=model)
+def run_app(
+    paths: list[str], *, model: str | None, settings: Settings, library: bool = False
+) -> int:
+    """Run the reader on ``paths``, or on the user's library when ``library`` is set (the
+    command line has already resolved the defaults)."""
+    app = NewsReaderApp(paths, settings=settings, model=model, use_library=library)
     result = app.run()
     return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)

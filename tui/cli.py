@@ -24,13 +24,15 @@ from summarise.export import (
     slugify,
     write_new_file,
 )
+from summarise.ingest.feeds import Library, LibraryError
+from summarise.ingest.web import is_web_address
 from summarise.nlp import MODEL_HELP, ModelNotFound
 from summarise.sources import seeds_path
 from summarise.store import AnalysisCache
 from summarise.summarisers import SUMMARISERS
 from summarise.text import printable
 
-COMMANDS = ("summarise", "groups", "export")
+COMMANDS = ("summarise", "groups", "export", "feeds", "update")
 FORMATS = ("text", "markdown", "json")
 
 
@@ -69,7 +71,12 @@ def _threshold(value: str) -> float:
 
 
 def _add_common(parser: argparse.ArgumentParser, *, formats: bool = True) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or feeds")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, folders or feed files (default: every story in your library)",
+    )
     parser.add_argument(
         "-a",
         "--algorithm",
@@ -102,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
             "opens the reader on PATHs (default: the bundled sample articles)."
         ),
         epilog=(
-            "commands: summarise PATH..., groups PATH..., export PATH... --to DIR. "
+            "commands: summarise [PATH...], groups [PATH...], export [PATH...] --to DIR, "
+            "feeds add|import|export|list|remove, update. "
             "Run 'newsreader COMMAND --help' for each."
         ),
     )
@@ -121,16 +129,40 @@ def build_parser() -> argparse.ArgumentParser:
     export_parser.add_argument(
         "--force", action="store_true", help="overwrite files that already exist"
     )
+    _add_feed_commands(sub)
+    sub.add_parser("update", help="fetch every subscribed feed now")
     return parser
+
+
+def _add_feed_commands(sub: Any) -> None:
+    feeds = sub.add_parser("feeds", help="subscriptions: add, import, export, list, remove")
+    actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="subscribe to feeds (or pages that link their feed)")
+    add.add_argument("urls", nargs="+", metavar="URL")
+    opml_in = actions.add_parser("import", help="subscribe to every feed of an OPML file")
+    opml_in.add_argument("file", type=Path, metavar="FILE")
+    actions.add_parser("export", help="print the subscriptions as OPML")
+    listing = actions.add_parser("list", help="the subscriptions, with counts and errors")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    remove = actions.add_parser("remove", help="unsubscribe")
+    remove.add_argument("urls", nargs="+", metavar="URL")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsreader",
-        description="Open the reader on PATHs (default: the bundled sample articles).",
+        description=(
+            "Open the reader on PATHs; with none, on your library (the bundled sample "
+            "pages while nothing is subscribed)."
+        ),
         epilog="commands: summarise, groups, export (see 'newsreader --help').",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or feeds")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, folders, feed files or web addresses (a page or feed is read and kept)",
+    )
     parser.add_argument("--model", help="spaCy model package to use")
     return parser
 
@@ -151,10 +183,19 @@ class Run:
             self.sentences = settings.sentences
         self.threshold: float = args.threshold if args.threshold is not None else settings.threshold
         model = args.model or settings.model or None
-        self.corpus = Corpus.from_paths(args.paths, model=model, cache=AnalysisCache())
+        if args.paths:
+            self.corpus = Corpus.from_paths(args.paths, model=model, cache=AnalysisCache())
+        else:
+            with open_library() as library:
+                self.corpus = Corpus.from_library(library, model=model, cache=AnalysisCache())
         for problem in self.corpus.problems:
             print(f"newsreader: skipped {printable(problem.path)}: {problem.message}", file=err)
         if not self.corpus.articles:
+            if not args.paths:
+                raise UserError(
+                    "your library is empty: subscribe with 'newsreader feeds add URL' "
+                    "(then 'newsreader update'), or name files: newsreader summarise PATH"
+                )
             raise UserError("no articles found in " + ", ".join(map(printable, args.paths)))
         self._warn_without_entities()
 
@@ -302,8 +343,104 @@ def _export(run: Run) -> int:
     return 1 if refused else 0
 
 
+def open_library() -> Library:
+    try:
+        return Library()
+    except LibraryError as error:
+        raise UserError(str(error)) from None
+
+
+def _feeds(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with open_library() as library:
+        action = args.feeds_command
+        if action == "add":
+            failed = 0
+            for url in args.urls:
+                try:
+                    print(f"subscribed to {printable(library.add_feed(url))}", file=out)
+                except LibraryError as error:
+                    failed += 1
+                    print(f"newsreader: {error}", file=err)
+            if not failed:
+                print("run 'newsreader update' to fetch their stories", file=err)
+            return 1 if failed else 0
+        if action == "import":
+            try:
+                data = args.file.read_bytes()
+            except OSError as error:
+                raise UserError(
+                    f"cannot read {printable(str(args.file))}: {error.strerror}"
+                ) from None
+            try:
+                count = library.import_opml(data)
+            except LibraryError as error:
+                raise UserError(f"{printable(str(args.file))}: {error}") from None
+            print(f"subscribed to {count} feeds from {printable(str(args.file))}", file=out)
+            return 0
+        if action == "export":
+            out.write(library.export_opml())
+            return 0
+        if action == "remove":
+            failed = 0
+            for url in args.urls:
+                try:
+                    library.remove_feed(url)
+                    print(f"unsubscribed from {printable(url)}", file=out)
+                except LibraryError as error:
+                    failed += 1
+                    print(f"newsreader: {error}", file=err)
+            return 1 if failed else 0
+        feeds = library.feeds()
+        if args.format == "json":
+            json.dump([feed.record() for feed in feeds], out, ensure_ascii=False, indent=2)
+            out.write("\n")
+            return 0
+        if not feeds:
+            print("no subscriptions yet: newsreader feeds add URL", file=err)
+        for feed in feeds:
+            state = f"error: {feed.error}" if feed.error else f"updated {feed.updated or 'never'}"
+            title = feed.title or "(untitled)"
+            print(f"{title} · {feed.articles} articles, {feed.unread} unread · {state}", file=out)
+            print(f"  {printable(feed.url)}", file=out)
+        return 0
+
+
+def _update(out: TextIO, err: TextIO) -> int:
+    settings = load_settings()
+    with open_library() as library:
+        if not library.feeds():
+            print("no subscriptions yet: newsreader feeds add URL", file=err)
+            return 0
+        show_progress = err.isatty()
+
+        def progress(done: int, total: int, url: str) -> None:
+            if show_progress:
+                width = 30
+                filled = width * done // max(1, total)
+                bar = "█" * filled + "·" * (width - filled)
+                err.write(f"\rupdating {bar} {done}/{total}")
+                err.flush()
+
+        report = library.update(progress, keep_days=settings.keep_days)
+        if show_progress:
+            err.write("\n")
+        for url, why in report.failures:
+            print(f"newsreader: {printable(url)}: {why}", file=err)
+        print(
+            f"{report.updated} of {report.feeds} feeds updated, {report.new_articles} new "
+            f"stories, {report.pages_fetched} pages fetched for full text"
+            + (f", {report.dropped} old read stories dropped" if report.dropped else ""),
+            file=out,
+        )
+        return 1 if report.all_failed else 0
+
+
 def run_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "feeds":
+        return _feeds(args, out, err)
+    if args.command == "update":
+        return _update(out, err)
     settings = load_settings()
     run = Run(args, settings, out, err)
     if args.command == "summarise":
@@ -317,15 +454,29 @@ def run_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
 
 def open_app(argv: Sequence[str], err: TextIO) -> int:
     args = build_app_parser().parse_args(argv)
-    paths = args.paths or [str(seeds_path())]
+    addresses = [path for path in args.paths if is_web_address(path)]
+    paths = [path for path in args.paths if not is_web_address(path)]
     missing = [path for path in paths if not Path(path).exists()]
     if missing:
         raise UserError("no such file or folder: " + ", ".join(missing))
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the reader needs a terminal; for plain output try 'newsreader summarise'")
+    use_library = not paths
+    if addresses:
+        with open_library() as library:
+            for address in addresses:
+                try:
+                    print(f"newsreader: {library.add_address(address)}", file=err)
+                except LibraryError as error:
+                    raise UserError(str(error)) from None
+    elif use_library:
+        with open_library() as library:
+            use_library = not library.is_empty()
+    if not paths and not use_library:
+        paths = [str(seeds_path())]  # nothing subscribed yet: the bundled sample pages
     from tui.app import run_app
 
-    return run_app(paths, model=args.model, settings=load_settings())
+    return run_app(paths, model=args.model, settings=load_settings(), library=use_library)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

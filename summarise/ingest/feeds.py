@@ -1,0 +1,577 @@
+"""The user's library: feed subscriptions, their updates over the web, full text, read
+marks and OPML. The feed library `reader` keeps feeds and entries in SQLite and makes
+conditional requests (ETag, Last-Modified); this module adds what a news reader needs on
+top: a site page that links its feed, the full text of teaser entries fetched once,
+folders as tags, retention, and articles built the same way as files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax import SAXParseException
+
+from summarise.article import RawDocument
+from summarise.config import data_dir
+from summarise.ingest.web import (
+    FetchError,
+    fetch,
+    is_web_address,
+    permanent_location,
+    request_failure,
+)
+from summarise.text import clean_text, one_line
+
+LIBRARY_DB_NAME = "library.sqlite3"
+# An entry with fewer words than this is a teaser: its page is fetched for the story.
+TEASER_WORDS = 150
+UPDATE_WORKERS = 4
+# Full-text pages fetched at once from one site: polite to each host.
+PAGES_PER_HOST = 1
+
+_TAG = ".newsreader."
+_FULL_TEXT = _TAG + "full-text"  # the extracted article of an entry's page
+_DROPPED = _TAG + "dropped"  # left the library by retention
+_FOLDER = _TAG + "folder"  # the OPML folder a feed was imported from
+_PAGE = _TAG + "page"  # title, site and date of a page saved on its own
+_ERROR = _TAG + "error"  # why the last update of a feed failed, one line
+# Pages read on their own live in a feed of their own that is never updated.
+PAGES_FEED = "newsreader:pages"
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+)
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class LibraryError(Exception):
+    """Something the user asked of the library that cannot be done; one line."""
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    url: str
+    title: str
+    articles: int
+    unread: int
+    updated: str  # ISO timestamp of the last update that worked, or ""
+    error: str  # why the last update failed, "" when it worked
+    folder: str = ""
+
+    def record(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "articles": self.articles,
+            "unread": self.unread,
+            "updated": self.updated,
+            "error": self.error,
+        }
+
+
+@dataclass
+class UpdateReport:
+    feeds: int = 0
+    updated: int = 0  # feeds that answered (new items or not modified)
+    new_articles: int = 0
+    pages_fetched: int = 0
+    dropped: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (old url, new url)
+
+    @property
+    def all_failed(self) -> bool:
+        return self.feeds > 0 and self.updated == 0
+
+
+def library_path() -> Path:
+    return data_dir() / LIBRARY_DB_NAME
+
+
+class Library:
+    """The feeds a user follows and the stories they brought, kept under the data dir."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from reader import make_reader
+        from reader.exceptions import StorageError
+
+        self.path = path or library_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._reader = make_reader(str(self.path), session_timeout=(5.0, 15.0))
+        except StorageError as error:
+            raise LibraryError(f"cannot open the library {self.path}: {error}") from None
+        self._keys: dict[str, tuple[str, str]] = {}
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- subscriptions -------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        """True while nothing is subscribed and no page was saved."""
+        return self._reader.get_feed_counts().total == 0
+
+    def add_feed(self, url: str) -> str:
+        """Subscribe to ``url``: a feed, or a page that links its feed. Returns the feed's
+        address. The feed is fetched to check it; its stories arrive with update()."""
+        url = url.strip()
+        if not is_web_address(url):
+            raise LibraryError(f"not a web address (http or https): {one_line(url)}")
+        try:
+            page = fetch(url)
+        except FetchError as error:
+            raise LibraryError(f"{one_line(url)}: {error}") from None
+        feed_url = page.url if _looks_like_feed(page.content_type, page.body) else ""
+        if not feed_url:
+            feed_url = _linked_feed(page.url, page.body, page.headers)
+        if not feed_url:
+            raise LibraryError(f"{one_line(url)}: neither a feed nor a page that links one")
+        self._reader.add_feed(feed_url, exist_ok=True)
+        return feed_url
+
+    def add_address(self, url: str) -> str:
+        """Read ``url`` at once and keep it: a feed is subscribed to and updated, any other
+        page is saved as a story. Returns what was done, for the user."""
+        url = url.strip()
+        if not is_web_address(url):
+            raise LibraryError(f"not a web address (http or https): {one_line(url)}")
+        try:
+            page = fetch(url)
+        except FetchError as error:
+            raise LibraryError(f"{one_line(url)}: {error}") from None
+        if _looks_like_feed(page.content_type, page.body):
+            from reader.exceptions import UpdateError
+
+            known = self._reader.get_feed(page.url, None) is not None
+            self._reader.add_feed(page.url, exist_ok=True)
+            try:
+                self._reader.update_feed(page.url)
+            except UpdateError as error:
+                if not known:
+                    self._reader.delete_feed(page.url, missing_ok=True)
+                raise LibraryError(f"{one_line(url)}: {_why(error)}") from None
+            self._fetch_full_texts()
+            return f"subscribed to {one_line(page.url)}"
+        from summarise.sources import decode_bytes, html_document
+
+        document = html_document(decode_bytes(page.body), page.url, url=page.url)
+        if document is None:
+            raise LibraryError(f"{one_line(url)}: no readable text on this page")
+        self._save_page(page.url, document)
+        return f"saved {one_line(document.title or page.url)}"
+
+    def _save_page(self, url: str, document: RawDocument) -> None:
+        with self._lock:
+            self._reader.add_feed(PAGES_FEED, exist_ok=True, allow_invalid_url=True)
+            self._reader.disable_feed_updates(PAGES_FEED)
+            entry = {
+                "feed_url": PAGES_FEED,
+                "id": url,
+                "title": document.title,
+                "link": url,
+                "updated": dt.datetime.now(dt.UTC),
+            }
+            self._reader.add_entry(entry, overwrite=True)
+            resource = (PAGES_FEED, url)
+            self._reader.set_tag(resource, _FULL_TEXT, document.text)
+            self._reader.set_tag(
+                resource,
+                _PAGE,
+                {"source": document.source, "published": document.published},
+            )
+
+    def remove_feed(self, url: str) -> None:
+        from reader.exceptions import FeedNotFoundError
+
+        try:
+            self._reader.delete_feed(url.strip())
+        except FeedNotFoundError:
+            raise LibraryError(f"not subscribed: {one_line(url)}") from None
+
+    def feeds(self) -> list[FeedInfo]:
+        result = []
+        for feed in self._reader.get_feeds():
+            if feed.url == PAGES_FEED:
+                continue
+            counts = self._reader.get_entry_counts(feed=feed)
+            dropped = sum(1 for _ in self._dropped_entries(feed.url))
+            error = ""
+            if feed.last_exception is not None:
+                error = str(self._reader.get_tag(feed, _ERROR, "")) or _stored_why(
+                    feed.url, feed.last_exception.value_str, feed.last_exception.type_name
+                )
+            result.append(
+                FeedInfo(
+                    url=feed.url,
+                    title=one_line(feed.user_title or feed.title or ""),
+                    articles=counts.total - dropped,
+                    unread=counts.total - counts.read,
+                    updated=_iso(feed.last_updated),
+                    error=error,
+                    folder=str(self._reader.get_tag(feed, _FOLDER, "")),
+                )
+            )
+        return result
+
+    # -- OPML ----------------------------------------------------------------------
+
+    def import_opml(self, data: bytes) -> int:
+        """Subscribe to every feed of an OPML file (its folders kept as tags); how many."""
+        feeds = opml_feeds(data)
+        for url, folder in feeds:
+            self._reader.add_feed(url, exist_ok=True, allow_invalid_url=False)
+            if folder:
+                self._reader.set_tag(url, _FOLDER, folder)
+        return len(feeds)
+
+    def export_opml(self) -> str:
+        return opml_document(self.feeds())
+
+    # -- updating ------------------------------------------------------------------
+
+    def update(
+        self, progress: ProgressCallback | None = None, *, keep_days: int = 90
+    ) -> UpdateReport:
+        """Fetch every feed now, then the pages of new teaser entries; drop old read
+        stories. A broken feed is a failure in the report, never an exception."""
+        report = UpdateReport(feeds=self._reader.get_feed_counts(updates_enabled=True).total)
+        done = 0
+        changed: list[str] = []  # feeds that answered with new content, not "not modified"
+        with self._lock:
+            for result in self._reader.update_feeds_iter(scheduled=False, workers=UPDATE_WORKERS):
+                done += 1
+                error = getattr(result, "error", None)
+                if error is not None:
+                    why = _why(error)
+                    report.failures.append((result.url, why))
+                    self._reader.set_tag(result.url, _ERROR, why)
+                else:
+                    report.updated += 1
+                    updated = getattr(result, "updated_feed", None)
+                    if updated is not None:
+                        report.new_articles += updated.new
+                        if updated.new or updated.modified:
+                            changed.append(result.url)
+                if progress is not None:
+                    progress(done, report.feeds, result.url)
+            report.moved = self._follow_moves(changed)
+            report.pages_fetched = self._fetch_full_texts()
+            report.dropped = self._drop_old(keep_days)
+        return report
+
+    def _follow_moves(self, urls: list[str]) -> list[tuple[str, str]]:
+        """Store the new address of each feed that has moved for good (301, 308). The
+        feed library follows redirects but keeps asking the old address; a feed that
+        brought new stories is asked once more, with a HEAD request that follows nothing.
+        A "not modified" answer costs no extra request."""
+        from reader.exceptions import FeedExistsError, FeedNotFoundError
+
+        if not urls:
+            return []
+        with ThreadPoolExecutor(max_workers=UPDATE_WORKERS) as pool:
+            locations = list(pool.map(permanent_location, urls))
+        moved = []
+        for old, new in zip(urls, locations, strict=True):
+            if new == old:
+                continue
+            try:
+                self._reader.change_feed_url(old, new)
+            except (FeedExistsError, FeedNotFoundError):
+                continue  # already subscribed at the new address: both are kept
+            moved.append((old, new))
+        return moved
+
+    def _fetch_full_texts(self) -> int:
+        wanted = [
+            entry
+            for entry in self._reader.get_entries()
+            if _is_teaser(entry)
+            and entry.link
+            and is_web_address(entry.link)
+            and self._reader.get_tag(entry, _FULL_TEXT, None) is None
+            and not self._reader.get_tag(entry, _DROPPED, False)
+        ]
+        by_link: dict[str, list[Any]] = {}
+        for entry in wanted:
+            by_link.setdefault(entry.link, []).append(entry)
+        by_host: dict[str, list[str]] = {}
+        for link in by_link:
+            by_host.setdefault(urlsplit(link).netloc.lower(), []).append(link)
+
+        def fetch_host(links: list[str]) -> list[tuple[str, str | None]]:
+            return [(link, _page_text(link)) for link in links]
+
+        fetched = 0
+        with ThreadPoolExecutor(max_workers=UPDATE_WORKERS) as pool:
+            for pages in pool.map(fetch_host, by_host.values()):
+                for link, text in pages:
+                    # An empty text is stored too: a page is never fetched twice.
+                    for entry in by_link[link]:
+                        self._reader.set_tag(entry, _FULL_TEXT, text or "")
+                    fetched += 1
+        return fetched
+
+    def _drop_old(self, keep_days: int) -> int:
+        limit = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
+        dropped = 0
+        for entry in self._reader.get_entries(read=True, important=False):
+            when = entry.published or entry.updated or entry.added
+            if when is None or _aware(when) >= limit:
+                continue
+            if self._reader.get_tag(entry, _DROPPED, False):
+                continue
+            self._reader.set_tag(entry, _DROPPED, True)
+            self._reader.delete_tag(entry, _FULL_TEXT, missing_ok=True)
+            dropped += 1
+        return dropped
+
+    def _dropped_entries(self, feed_url: str) -> Iterator[Any]:
+        return iter(self._reader.get_entries(feed=feed_url, tags=[_DROPPED]))
+
+    # -- stories -------------------------------------------------------------------
+
+    def documents(self) -> list[RawDocument]:
+        """Every stored story as a raw document (newest first), ready to be structured."""
+        documents = []
+        keys: dict[str, tuple[str, str]] = {}
+        for entry in self._reader.get_entries(tags=[f"-{_DROPPED}"]):
+            document = self._document(entry)
+            if document is not None:
+                documents.append(document)
+                keys[document.key] = (entry.feed_url, entry.id)
+        self._keys = keys
+        return documents
+
+    def _document(self, entry: Any) -> RawDocument | None:
+        from summarise.sources import html_fragment_text
+
+        feed = entry.feed
+        source = one_line(feed.user_title or feed.title or "") if feed is not None else ""
+        published = _iso_date(entry.published or entry.updated)
+        saved = self._reader.get_tag(entry, _PAGE, None) if entry.feed_url == PAGES_FEED else None
+        if isinstance(saved, dict):
+            source = one_line(str(saved.get("source") or ""))
+            published = str(saved.get("published") or "")
+        link = entry.link if entry.link and is_web_address(entry.link) else ""
+        full_text = self._reader.get_tag(entry, _FULL_TEXT, None)
+        text = full_text if isinstance(full_text, str) and full_text.strip() else ""
+        if not text:
+            text = html_fragment_text(_entry_html(entry))
+        if not text.strip():
+            return None
+        title = clean_text(html_fragment_text(entry.title or ""))
+        return RawDocument(
+            key=f"{entry.feed_url}#{entry.id}",
+            text=clean_text(text),
+            title=one_line(title),
+            source=source,
+            published=published,
+            url=link,
+            origin="feed",
+            paragraphs_known=True,
+        )
+
+    def set_read(self, key: str, read: bool = True) -> None:
+        """Mark the stored story with document key ``key`` read or unread."""
+        found = self._entry_of(key)
+        if found is None:
+            return
+        with self._lock:
+            self._reader.set_entry_read(found, read)
+
+    def unread_keys(self) -> set[str]:
+        """The document keys of every unread story kept in the library."""
+        return {
+            f"{entry.feed_url}#{entry.id}"
+            for entry in self._reader.get_entries(read=False, tags=[f"-{_DROPPED}"])
+        }
+
+    def _entry_of(self, key: str) -> tuple[str, str] | None:
+        """(feed URL, entry id) of a document key; either part may hold a "#"."""
+        found = self._keys.get(key)
+        if found is not None:
+            return found
+        position = key.find("#")
+        while position != -1:
+            candidate = (key[:position], key[position + 1 :])
+            if self._reader.get_entry(candidate, None) is not None:
+                return candidate
+            position = key.find("#", position + 1)
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+
+
+def _why(error: BaseException) -> str:
+    """One line for the user on why a feed did not update (its address is said apart)."""
+    import requests
+
+    cause = error.__cause__
+    message = one_line(str(getattr(error, "message", "") or ""))
+    if isinstance(cause, requests.HTTPError) and cause.response is not None:
+        response = cause.response
+        return one_line(f"the server answered {response.status_code} {response.reason or ''}")
+    if isinstance(cause, requests.RequestException):
+        return request_failure(cause)
+    if isinstance(cause, SAXParseException):
+        detail = one_line(cause.getMessage())
+        return f"not a feed: malformed XML ({detail} at line {cause.getLineNumber()})"
+    if message == "unknown feed type":
+        return "not a feed (neither RSS, Atom nor JSON Feed)"
+    if cause is not None:
+        detail = one_line(str(cause))
+        if detail and detail not in message:
+            message = f"{message}: {detail}" if message else detail
+    return message[:200] or type(error).__name__
+
+
+def _stored_why(url: str, value: str, type_name: str) -> str:
+    """The stored error of a feed without the address the feed library repeats in it."""
+    text = one_line(value).replace(f"'{url}': ", "").replace(f": '{url}'", "")
+    return text[:200] or type_name
+
+
+def _looks_like_feed(content_type: str, body: bytes) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in _FEED_TYPES:
+        return True
+    head = body[:1024].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
+
+
+def _linked_feed(url: str, body: bytes, headers: dict[str, str]) -> str:
+    from reader.discover import from_http_response
+
+    try:
+        with warnings.catch_warnings():
+            # BeautifulSoup's note on which HTML parser it chose is not for the user.
+            warnings.simplefilter("ignore")
+            links = from_http_response(url, body, headers)
+    except Exception:  # a page that cannot be parsed links no feed
+        return ""
+    for link in links:
+        if is_web_address(link.href):
+            return link.href
+    return ""
+
+
+def _page_text(link: str) -> str | None:
+    from summarise.sources import decode_bytes, html_document
+
+    try:
+        page = fetch(link)
+    except FetchError:
+        return None
+    try:
+        html = decode_bytes(page.body)
+    except (UnicodeError, ValueError):
+        return None
+    document = html_document(html, link, url=link)
+    return document.text if document is not None else None
+
+
+def _entry_html(entry: Any) -> str:
+    contents = sorted(entry.content or (), key=lambda c: len(c.value or ""), reverse=True)
+    if contents and contents[0].value:
+        return contents[0].value
+    return entry.summary or ""
+
+
+def _is_teaser(entry: Any) -> bool:
+    from summarise.sources import html_fragment_text
+
+    return len(html_fragment_text(_entry_html(entry)).split()) < TEASER_WORDS
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _iso(when: dt.datetime | None) -> str:
+    return _aware(when).isoformat(timespec="seconds") if when else ""
+
+
+def _iso_date(when: dt.datetime | None) -> str:
+    return _aware(when).date().isoformat() if when else ""
+
+
+# ---------------------------------------------------------------------------------------
+# OPML
+
+
+def opml_feeds(data: bytes) -> list[tuple[str, str]]:
+    """(feed address, folder) for every feed outline of an OPML document."""
+    if b"<!ENTITY" in data.upper():
+        raise LibraryError("the OPML file declares XML entities; refused")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        raise LibraryError(f"not an OPML file: malformed XML ({error})") from None
+    if root.tag.lower() != "opml":
+        raise LibraryError(f"not an OPML file (root <{one_line(root.tag)}>)")
+    found: list[tuple[str, str]] = []
+
+    def walk(node: ET.Element, folder: str, depth: int) -> None:
+        if depth > 20:
+            return
+        for child in node:
+            if child.tag.lower() != "outline":
+                walk(child, folder, depth + 1)
+                continue
+            attributes = {key.lower(): value for key, value in child.attrib.items()}
+            url = attributes.get("xmlurl", "").strip()
+            if url:
+                if is_web_address(url):
+                    found.append((url, folder))
+                continue
+            name = one_line(attributes.get("title") or attributes.get("text") or "")
+            walk(child, name or folder, depth + 1)
+
+    walk(root, "", 0)
+    first_folder: dict[str, str] = {}
+    for url, folder in found:
+        first_folder.setdefault(url, folder)  # a feed listed twice is subscribed once
+    return list(first_folder.items())
+
+
+def opml_document(feeds: Iterable[FeedInfo]) -> str:
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = "newsreader subscriptions"
+    body = ET.SubElement(root, "body")
+    folders: dict[str, ET.Element] = {}
+    for feed in feeds:
+        parent = body
+        if feed.folder:
+            parent = folders.get(feed.folder) or ET.SubElement(
+                body, "outline", text=feed.folder, title=feed.folder
+            )
+            folders[feed.folder] = parent
+        title = feed.title or feed.url
+        ET.SubElement(parent, "outline", type="rss", text=title, title=title, xmlUrl=feed.url)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
