@@ -1,7 +1,9 @@
-"""Prints speed ratios measured on this machine in one run; nothing here asserts a time.
+"""Prints speed figures measured on this machine in one run; nothing here asserts a time.
 
 - analysis: a corpus analysed the first time vs. read back from the analysis cache
 - grouping: 5,000 articles vs. 500 (10x the articles; linear growth is 10x, all pairs 100x)
+- feeds: wall time and requests of a first and a second library update against feeds
+  served on 127.0.0.1 (the second is all 304 Not Modified)
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench.speed.corpus import synthetic_corpus
+
+PARTS = ("analysis", "grouping", "feeds")
 
 
 def _seconds(action: Callable[[], object], repeat: int = 1) -> float:
@@ -57,21 +61,41 @@ def grouping_ratio(small: int, large: int) -> tuple[float, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.speed",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "parts", nargs="*", metavar="PART", help=f"some of {', '.join(PARTS)} (default: all)"
+    )
     parser.add_argument("--articles", type=int, default=200, help="articles for the cache ratio")
     parser.add_argument("--small", type=int, default=500, help="smaller grouping corpus")
     parser.add_argument("--large", type=int, default=5000, help="larger grouping corpus")
+    parser.add_argument("--feeds", type=int, default=50, help="feeds with full-text entries")
+    parser.add_argument("--teaser-feeds", type=int, default=10, help="feeds with teasers")
+    parser.add_argument("--items", type=int, default=20, help="entries per feed")
     args = parser.parse_args(argv)
+    unknown = [part for part in args.parts if part not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
+    parts = args.parts or list(PARTS)
 
-    cold, warm = cache_ratio(args.articles)
-    print(
-        f"analysis, {args.articles} articles: first run / from cache = {cold / warm:.0f}x"
-        " faster from the cache"
-    )
-    small, large = grouping_ratio(args.small, args.large)
-    growth = args.large / args.small
-    print(
-        f"grouping {args.large} vs {args.small} articles: {large / small:.1f}x the time"
-        f" for {growth:.0f}x the articles (linear {growth:.0f}x, all pairs {growth**2:.0f}x)"
-    )
+    if "analysis" in parts:
+        cold, warm = cache_ratio(args.articles)
+        print(
+            f"analysis, {args.articles} articles: first run / from cache = {cold / warm:.0f}x"
+            " faster from the cache"
+        )
+    if "grouping" in parts:
+        small, large = grouping_ratio(args.small, args.large)
+        growth = args.large / args.small
+        print(
+            f"grouping {args.large} vs {args.small} articles: {large / small:.1f}x the time"
+            f" for {growth:.0f}x the articles (linear {growth:.0f}x, all pairs {growth**2:.0f}x)"
+        )
+    if "feeds" in parts:
+        from bench.speed.feeds import report
+
+        print(report(args.feeds, args.items, args.teaser_feeds))
     return 0

@@ -13,6 +13,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -256,6 +257,8 @@ class Library:
     ) -> UpdateReport:
         """Fetch every feed now, then the pages of new teaser entries; drop old read
         stories. A broken feed is a failure in the report, never an exception."""
+        from reader.exceptions import ResourceNotFoundError
+
         report = UpdateReport(feeds=self._reader.get_feed_counts(updates_enabled=True).total)
         done = 0
         changed: list[str] = []  # feeds that answered with new content, not "not modified"
@@ -266,7 +269,8 @@ class Library:
                 if error is not None:
                     why = _why(error)
                     report.failures.append((result.url, why))
-                    self._reader.set_tag(result.url, _ERROR, why)
+                    with suppress(ResourceNotFoundError):  # removed meanwhile
+                        self._reader.set_tag(result.url, _ERROR, why)
                 else:
                     report.updated += 1
                     updated = getattr(result, "updated_feed", None)
@@ -420,6 +424,20 @@ class Library:
                 return candidate
             position = key.find("#", position + 1)
         return None
+
+    def feed_documents(self, feed_url: str, added_since: dt.datetime) -> list[RawDocument]:
+        """The stories of one feed that entered the library at or after ``added_since``
+        (an aware time), as documents() gives them: what an update brought, feed by feed,
+        before the whole update ends."""
+        documents = []
+        for entry in self._reader.get_entries(feed=feed_url, tags=[f"-{_DROPPED}"]):
+            if entry.added is None or _aware(entry.added) < added_since:
+                continue
+            document = self._document(entry)
+            if document is not None:
+                documents.append(document)
+                self._keys[document.key] = (entry.feed_url, entry.id)
+        return documents
 
 
 # ---------------------------------------------------------------------------------------
