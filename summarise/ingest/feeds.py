@@ -117,6 +117,7 @@ class Library:
         except StorageError as error:
             raise LibraryError(f"cannot open the library {self.path}: {error}") from None
         self._keys: dict[str, tuple[str, str]] = {}
+        self._copies: dict[str, list[tuple[str, str]]] = {}
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -360,12 +361,24 @@ class Library:
         """Every stored story as a raw document (newest first), ready to be structured."""
         documents = []
         keys: dict[str, tuple[str, str]] = {}
+        by_page: dict[str, str] = {}  # page address -> key of the story shown for it
+        copies: dict[str, list[tuple[str, str]]] = {}
         for entry in self._reader.get_entries(tags=[f"-{_DROPPED}"]):
             document = self._document(entry)
-            if document is not None:
-                documents.append(document)
-                keys[document.key] = (entry.feed_url, entry.id)
+            if document is None:
+                continue
+            shown = by_page.get(document.url) if document.url else None
+            if shown is not None:
+                # The same page reached from another feed is the same story, whatever
+                # headline that feed gave it: shown once, read once.
+                copies.setdefault(shown, []).append((entry.feed_url, entry.id))
+                continue
+            if document.url:
+                by_page[document.url] = document.key
+            documents.append(document)
+            keys[document.key] = (entry.feed_url, entry.id)
         self._keys = keys
+        self._copies = copies
         return documents
 
     def _document(self, entry: Any) -> RawDocument | None:
@@ -403,7 +416,8 @@ class Library:
         if found is None:
             return
         with self._lock:
-            self._reader.set_entry_read(found, read)
+            for entry in [found, *self._copies.get(key, ())]:
+                self._reader.set_entry_read(entry, read)
 
     def unread_keys(self) -> set[str]:
         """The document keys of every unread story kept in the library."""
