@@ -6,6 +6,8 @@ analysis, grouping and exports run in thread workers that report back with messa
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 import time
 import webbrowser
 from collections.abc import Iterable, Sequence
@@ -18,13 +20,21 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
-from summarise.article import Analysis, Article, EntityCount, Group, Mention, Summary
+from summarise.article import (
+    Analysis,
+    Article,
+    EntityCount,
+    Group,
+    Mention,
+    RawDocument,
+    Summary,
+)
 from summarise.config import SORT_ORDERS, Settings, save_settings
 from summarise.engine import Corpus
 from summarise.entities import entity_counts, surface_key
@@ -35,13 +45,28 @@ from summarise.export import (
     slugify,
     write_new_file,
 )
-from summarise.ingest.feeds import Library
+from summarise.ingest.feeds import Library, LibraryError
 from summarise.newsrank import prepare as prepare_news_summariser
-from summarise.sources import LoadProblem, read_documents
+from summarise.sources import LoadProblem, read_documents, seeds_path
 from summarise.store import AnalysisCache, ReadState
 from summarise.summarisers import DEFAULT_ALGORITHM, SUMMARISERS
 from summarise.text import one_line
+from tui.messages import (
+    AnalysisProgress,
+    ArticlesAdded,
+    CorpusLoaded,
+    ExportDone,
+    FeedAdded,
+    FeedRemoved,
+    GroupsReady,
+    LibraryReloaded,
+    LoadFailed,
+    StoriesArrived,
+    UpdateFinished,
+    UpdateProgress,
+)
 from tui.screens.export import ExportDialog, ExportRequest
+from tui.screens.feeds import FeedList, FeedsScreen
 from tui.screens.help import HelpScreen, KeyRow
 from tui.widgets.article_list import ArticleRow, ArticleTree, GroupRow, RowData
 from tui.widgets.background import Offload, analyse_articles, build_articles, group_corpus
@@ -59,54 +84,39 @@ PROCESS_MIN_ARTICLES = 60
 SHOW_DELAY = 0.05  # seconds: moving fast through the list renders only where it stops
 REFILTER_INTERVAL = 5.0  # seconds between refreshes of a filtered list during analysis
 FILTER_DELAY = 0.3  # a rebuild of 5,000 rows takes a moment: wait for a pause in typing
+# Feeds answer one after another during an update: their stories join the list together.
+ARRIVAL_DELAY = 0.3
+MARKS_FLUSH_SECONDS = 3.0  # at exit, how long read marks may wait for an update to let go
 
 
-# Messages from the workers -------------------------------------------------
+# Longer words for the help screen than the footer has room for.
+HELP_DESCRIPTIONS = {
+    "library.update": "Update every feed (in the background)",
+    "feeds.open": "Feeds: add, remove, see why one failed",
+    "read.next_unread": "Next unread story (shown and marked read)",
+    "entity.next_mention": "Next mention of the entity chosen in the entity panel",
+    "read.mark_shown": "Mark every story shown read",
+    "read.toggle": "Mark read / unread",
+}
 
 
-class CorpusLoaded(Message):
-    def __init__(self, corpus: Corpus, read_ids: set[str]) -> None:
-        self.corpus = corpus
-        self.read_ids = read_ids
-        super().__init__()
+class _UpdateCancelled(Exception):
+    """Raised from the update's progress callback to stop it when the app closes."""
 
 
-class ArticlesAdded(Message):
-    """A chunk of articles is ready while the rest still load."""
-
-    def __init__(self, articles: list[Article], done: int, total: int) -> None:
-        self.articles = articles
-        self.done = done
-        self.total = total
-        super().__init__()
+def _stories(count: int) -> str:
+    return "story" if count == 1 else "stories"
 
 
-class LoadFailed(Message):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__()
+def _set_articles(corpus: Corpus, articles: list[Article]) -> None:
+    """The corpus's articles replaced (analyses already made are kept)."""
+    corpus.articles = articles
+    corpus.by_key = {article.key: article for article in articles}
 
 
-class AnalysisProgress(Message):
-    def __init__(self, analyses: list[Analysis], done: int, total: int, note: str = "") -> None:
-        self.analyses = analyses
-        self.done = done
-        self.total = total
-        self.note = note
-        super().__init__()
-
-
-class GroupsReady(Message):
-    def __init__(self, groups: list[Group]) -> None:
-        self.groups = groups
-        super().__init__()
-
-
-class ExportDone(Message):
-    def __init__(self, path: Path | None, problem: str = "") -> None:
-        self.path = path
-        self.problem = problem
-        super().__init__()
+def _signature(document: RawDocument) -> int:
+    """Changes when what the reader shows of a stored story changes."""
+    return hash((document.text, document.title, document.source, document.published, document.url))
 
 
 # The main screen -------------------------------------------------------------
@@ -141,6 +151,9 @@ class NewsReaderApp(App[int]):
     TITLE = "newsreader"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
 
+    # The entity whose mentions n and N walk (chosen in the entity panel), None otherwise.
+    entity: var[EntityCount | None] = var(None, bindings=True)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -164,13 +177,20 @@ class NewsReaderApp(App[int]):
         Binding("e", "export_article", "Export", id="export.article"),
         Binding("E", "export_more", "Export all", id="export.group_or_list"),
         Binding("m", "toggle_read", "Read", id="read.toggle"),
+        # After the keys a first-time reader needs, so an 80-column footer still shows them.
+        Binding("R", "update", "Update", id="library.update"),
+        # With an entity chosen, n walks its mentions; otherwise to the next unread story
+        # (check_action turns the first off, and the key falls through to the second).
+        Binding("n", "next_mention", "Next mention", id="entity.next_mention"),
+        Binding("n", "next_unread", "Next unread", id="read.next_unread"),
+        Binding("F", "feeds", "Feeds", id="feeds.open"),
+        Binding("A", "mark_shown_read", "Mark shown read", show=False, id="read.mark_shown"),
         Binding("o", "open_url", "Browser", id="open_url"),
         Binding("g", "toggle_grouping", "Groups", id="grouping.toggle"),
         Binding("s", "cycle_sort", "Sort", id="sort.cycle"),
         Binding("slash", "filter", "Filter", id="filter.start"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="filter.clear"),
         Binding("f", "filter_entity", "Entity filter", show=False, id="entity.filter"),
-        Binding("n", "next_mention", "Next mention", show=False, id="entity.next_mention"),
         Binding("N", "previous_mention", "Prev mention", show=False, id="entity.previous_mention"),
         Binding("c", "toggle_hidden", "Captions", show=False, id="captions.toggle"),
     ]
@@ -217,7 +237,6 @@ class NewsReaderApp(App[int]):
         self.entity_filter: EntityCount | None = None
         self.current: Article | None = None
         self.current_group: GroupRow | None = None
-        self.entity: EntityCount | None = None
         self.mention_index = -1
         self.analysed = 0
         self._wanted: Article | None = None
@@ -227,16 +246,40 @@ class NewsReaderApp(App[int]):
         self._last_refilter = 0.0
         self._summaries: dict[tuple[str, str, int], Summary] = {}
         self._shown: tuple[object, ...] = ()
+        # The library: stories an update brought this session (marked new until read),
+        # the updating state, and read marks waiting for the library's writer.
+        self.new_keys: set[str] = set()
+        self.updating = False
+        self.update_note = ""  # "updating 3/12 feeds", on the status line while it lasts
+        self._update_wanted = False
+        self._library_lock = threading.Lock()
+        self._library_articles: dict[str, tuple[int, Article]] = {}  # workers only
+        self._library_marks: list[tuple[str, bool]] = []
+        self._marks_lock = threading.Lock()
+        self._marks_writing = False
+        self._arrival_timer: Timer | None = None
+        self._group_of: dict[str, Group] = {}
         self.set_keymap(self.settings.keymap)
 
     # Layout -----------------------------------------------------------------
 
     @property
     def library(self) -> Library:
-        """The user's library, opened on first use (only in library mode)."""
-        if self._library is None:
-            self._library = Library()
-        return self._library
+        """The user's library, opened on first use (LibraryError when it cannot be)."""
+        with self._library_lock:
+            if self._library is None:
+                self._library = Library()
+            return self._library
+
+    @property
+    def on_seeds(self) -> bool:
+        """The reader shows the bundled sample pages (nothing was subscribed to yet)."""
+        if self.use_library or len(self.paths) != 1:
+            return False
+        try:
+            return Path(self.paths[0]).resolve() == seeds_path().resolve()
+        except OSError:
+            return False
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="main")
@@ -347,10 +390,143 @@ class NewsReaderApp(App[int]):
                 self.post_message(ArticlesAdded(fresh, min(start + LOAD_CHUNK, total), total))
             corpus = Corpus(articles, problems, model=self.model, cache=self._cache)
             read_ids = self._read_state.read_ids()
+            if self.use_library:
+                self._remember_library_articles(documents, articles)
+                # A story is read when either store says so: the library knows its entry
+                # even after its text changed (a teaser replaced by the full page).
+                unread = self.library.unread_keys()
+                read_ids |= {article_id(a) for a in articles if a.key not in unread}
         except Exception as problem:  # a clear line on screen rather than a traceback
             self.post_message(LoadFailed(f"{type(problem).__name__}: {problem}"))
             return
         self.post_message(CorpusLoaded(corpus, read_ids))
+
+    # The library (workers) ------------------------------------------------------------
+
+    def _remember_library_articles(
+        self, documents: Sequence[RawDocument], articles: Sequence[Article]
+    ) -> None:
+        """Keep each story's built article with its document's signature, so the next
+        reload structures only what is new or changed."""
+        by_key = {article.key: article for article in articles}
+        self._library_articles = {
+            document.key: (_signature(document), by_key[document.key])
+            for document in documents
+            if document.key in by_key
+        }
+
+    def _library_stories(self, documents: Sequence[RawDocument]) -> list[Article]:
+        """The library's stories as articles, in its order and each story once; those
+        whose document did not change are the articles already built."""
+        known = self._library_articles
+        signatures = {document.key: _signature(document) for document in documents}
+        todo = [
+            document
+            for document in documents
+            if known.get(document.key, (None, None))[0] != signatures[document.key]
+        ]
+        use_process = self.use_processes and len(todo) >= PROCESS_MIN_ARTICLES
+        built, _problems = self._offload.run(use_process, build_articles, todo)
+        fresh = {article.key: article for article in built}
+        remembered: dict[str, tuple[int, Article]] = {}
+        articles: list[Article] = []
+        seen: set[str] = set()
+        for document in documents:
+            signature = signatures[document.key]
+            article = fresh.get(document.key)
+            if article is None:
+                old = known.get(document.key)
+                if old is None or old[0] != signature:
+                    continue  # nothing readable in it
+                article = old[1]
+            remembered[document.key] = (signature, article)
+            if article_id(article) not in seen:
+                seen.add(article_id(article))
+                articles.append(article)
+        self._library_articles = remembered
+        return articles
+
+    @work(thread=True, exclusive=True, group="update")
+    def update_library(self) -> None:
+        """Fetch every feed; each feed's new stories are posted as it answers, and the
+        whole library once the update (and the full text of teasers) is done."""
+        worker = get_current_worker()
+        started = dt.datetime.now(dt.UTC)
+        corpus = self.corpus
+        known = set(corpus.by_key) if corpus is not None else set()
+        try:
+            library = self.library
+
+            def progress(done: int, total: int, url: str) -> None:
+                if worker.is_cancelled:
+                    raise _UpdateCancelled
+                self.post_message(UpdateProgress(done, total, url))
+                try:
+                    documents = [
+                        d for d in library.feed_documents(url, started) if d.key not in known
+                    ]
+                    built, _problems = build_articles(documents)
+                except Exception:  # they come with the whole library at the end
+                    return
+                known.update(document.key for document in documents)
+                if built:
+                    self.post_message(StoriesArrived(built))
+
+            report = library.update(progress, keep_days=self.settings.keep_days)
+            if worker.is_cancelled:
+                return
+            documents = library.documents()
+            articles = self._library_stories(documents)
+            unread = library.unread_keys()
+        except _UpdateCancelled:
+            return
+        except Exception as problem:  # the library's file, a bug in a feed parser, …
+            self.post_message(UpdateFinished(None, problem=f"{type(problem).__name__}: {problem}"))
+            return
+        read_keys = {article.key for article in articles if article.key not in unread}
+        self.post_message(UpdateFinished(report, articles, read_keys))
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_library(self) -> None:
+        """Read the library's stories again (a subscription went away)."""
+        try:
+            library = self.library
+            articles = self._library_stories(library.documents())
+            unread = library.unread_keys()
+        except Exception as problem:
+            self.call_from_thread(
+                self.notify, f"Could not read the library: {problem}", severity="error"
+            )
+            return
+        read_keys = {article.key for article in articles if article.key not in unread}
+        self.post_message(LibraryReloaded(articles, read_keys))
+
+    def _queue_library_marks(self, marks: Iterable[tuple[str, bool]]) -> None:
+        """Read marks for the library, written in order by one worker (an update holds
+        the library for a while, and the screen must not wait for it)."""
+        with self._marks_lock:
+            self._library_marks.extend(marks)
+            if self._marks_writing or not self._library_marks:
+                return
+            self._marks_writing = True
+        self.write_library_marks()
+
+    @work(thread=True, group="marks")
+    def write_library_marks(self) -> None:
+        self._write_library_marks()
+
+    def _write_library_marks(self) -> None:
+        while True:
+            with self._marks_lock:
+                batch, self._library_marks = self._library_marks, []
+                if not batch:
+                    self._marks_writing = False
+                    return
+            for key, read in batch:
+                try:
+                    self.library.set_read(key, read)
+                except Exception:  # a lost library mark: the app's own store has it
+                    continue
 
     def on_articles_added(self, message: ArticlesAdded) -> None:
         """Show articles as they load, unsorted; the sorted list replaces them at the end."""
@@ -383,11 +559,9 @@ class NewsReaderApp(App[int]):
                 f"Skipped {first.path}: {first.message}{more}", severity="warning", markup=False
             )
         if not corpus.articles:
-            where = ", ".join(self.paths) or "the sample folder"
-            self.header.show_message(f"No articles found in {where}.")
-            self.summary_view.show_message("Summary", "Nothing to summarise.")
-            self.body.show_message("Open a file or folder of articles: newsreader PATH")
-            self._status("0 articles.")
+            self._show_empty()
+            if self._update_wanted:
+                self._start_update()
             return
         last = next(
             (a for a in corpus.articles if article_id(a) == self.settings.last_article), None
@@ -398,6 +572,32 @@ class NewsReaderApp(App[int]):
         self.rebuild_list(keep=keep, follow_cursor=False)
         self.query_one("#progress", ProgressBar).update(total=len(corpus.articles), progress=0)
         self.analyse_all()
+        if self._update_wanted:
+            self._start_update()
+
+    def _show_empty(self) -> None:
+        """Say why the list is empty and what to do."""
+        self.current = None
+        self.current_group = None
+        self._shown = ()
+        self.query_one("#right-switcher", ContentSwitcher).current = "reading"
+        self.summary_view.show_message("Summary", "Nothing to summarise.")
+        self.entity_list.show_entities([])
+        if self.use_library:
+            update, feeds = self._keys_for("library.update"), self._keys_for("feeds.open")
+            self.header.show_message("Your library holds no stories yet.")
+            self.body.show_message(
+                f"Press {update} to fetch your feeds, or {feeds} to add one "
+                "(newsreader feeds add URL does the same)."
+            )
+        else:
+            where = ", ".join(self.paths) or "the sample folder"
+            self.header.show_message(f"No articles found in {where}.")
+            self.body.show_message("Open a file or folder of articles: newsreader PATH")
+        if not self.updating:
+            self.query_one("#progress", ProgressBar).add_class("done")
+        self._update_list_title()
+        self._status()
 
     @work(thread=True, exclusive=True, group="analysis")
     def analyse_all(self) -> None:
@@ -459,8 +659,9 @@ class NewsReaderApp(App[int]):
         self.analysed = message.done
         for analysis in message.analyses:
             self.index.add_analysis(analysis)
-        progress = self.query_one("#progress", ProgressBar)
-        progress.update(total=message.total, progress=message.done)
+        if not self.updating:
+            progress = self.query_one("#progress", ProgressBar)
+            progress.update(total=message.total, progress=message.done)
         state = f"analysing {message.done}/{message.total}"
         if message.note:
             state += f" · {message.note}"
@@ -480,7 +681,14 @@ class NewsReaderApp(App[int]):
 
     def on_groups_ready(self, message: GroupsReady) -> None:
         self.groups = message.groups
-        self.query_one("#progress", ProgressBar).add_class("done")
+        self._group_of = {
+            key: group
+            for group in message.groups
+            if len(group.members) > 1
+            for key in group.members
+        }
+        if not self.updating:
+            self.query_one("#progress", ProgressBar).add_class("done")
         if self.grouping or self.query_text.strip() or self.entity_filter is not None:
             self.rebuild_list()
         self._status()
@@ -515,7 +723,7 @@ class NewsReaderApp(App[int]):
             for entry in self.entries:
                 if entry.is_group and entry.group and any(m.key == keep for m in entry.members):
                     expanded.add(entry.group.id)
-        tree.show_entries(self.entries, self.read_ids, expanded)
+        tree.show_entries(self.entries, self.read_ids, expanded, self.new_keys)
         if not (keep and tree.move_to_article(keep)) and self.entries:
             tree.move_to_first()
         node = tree.cursor_node
@@ -523,6 +731,9 @@ class NewsReaderApp(App[int]):
             self._pending = node.data
             self._show_pending()
         if not self.entries:
+            if not self.corpus.articles:
+                self._show_empty()
+                return
             self.header.show_message("No article matches the filter. Press escape to clear it.")
         self._update_list_title()
         self._status()
@@ -539,6 +750,14 @@ class NewsReaderApp(App[int]):
         shown = sum(len(entry.members) for entry in self.entries)
         total = len(self.corpus.articles) if self.corpus else 0
         title = f"Articles {shown}" if shown == total else f"Articles {shown} of {total}"
+        unread = sum(
+            1
+            for entry in self.entries
+            for member in entry.members
+            if article_id(member) not in self.read_ids
+        )
+        if unread:
+            title += f" · {unread} unread"
         if self.entity_filter is not None:
             title += f" · naming {one_line(self.entity_filter.text)}"
         if self.query_text.strip():
@@ -548,6 +767,8 @@ class NewsReaderApp(App[int]):
 
     def _status(self, state: str | None = None) -> None:
         parts = []
+        if self.update_note:
+            parts.append(self.update_note)
         if self.corpus is not None:
             parts.append(f"{len(self.corpus.articles)} articles")
             if self.groups is not None:
@@ -668,28 +889,53 @@ class NewsReaderApp(App[int]):
 
     def open_article(self, article: Article) -> None:
         """Enter on an article: read it (marks it read) with the text focused."""
-        if article_id(article) not in self.read_ids:
-            self._set_read(article, True)
+        self.read_story(article)
         self.body.focus()
 
+    def read_story(self, article: Article) -> None:
+        """Mark ``article`` read as the reader reads it: with ``read_whole_group`` set, the
+        whole group it belongs to (a story told by five outlets is read once)."""
+        self._set_read_many(self._story_of(article), True)
+
+    def _story_of(self, article: Article) -> list[Article]:
+        group = self._group_of.get(article.key) if self.settings.read_whole_group else None
+        if group is None or self.corpus is None:
+            return [article]
+        members = [self.corpus.by_key[key] for key in group.members if key in self.corpus.by_key]
+        return members if any(m.key == article.key for m in members) else [article, *members]
+
     def _set_read(self, article: Article, read: bool) -> None:
-        if read:
-            self.read_ids.add(article_id(article))
-        else:
-            self.read_ids.discard(article_id(article))
-        if self._read_state is not None:
-            self._read_state.set_read(article_id(article), read)
+        self._set_read_many([article], read)
+
+    def _set_read_many(self, articles: Iterable[Article], read: bool) -> int:
+        """Mark the articles read or unread everywhere: on screen, in the app's store and
+        (in the background) in the library. Returns how many changed."""
+        changed = [a for a in dict.fromkeys(articles) if (article_id(a) in self.read_ids) != read]
+        for article in changed:
+            if read:
+                self.read_ids.add(article_id(article))
+            else:
+                self.read_ids.discard(article_id(article))
+            if self._read_state is not None:
+                self._read_state.set_read(article_id(article), read)
+        if not changed:
+            return 0
         if self.use_library:
-            # The library's own mark lets retention drop old read stories.
-            self.library.set_read(article.key, read)
-        self.tree.refresh_marks(self.read_ids, [article.key])
+            # The library's own mark counts per feed and lets retention drop old stories.
+            self._queue_library_marks((article.key, read) for article in changed)
+        self.tree.refresh_marks(self.read_ids, [article.key for article in changed])
+        self._update_list_title()
+        return len(changed)
 
     # Actions ---------------------------------------------------------------------
 
     def action_help(self) -> None:
         intro = (
             "Remap any key in config.toml under [keymap] by its id, "
-            'e.g. "summary.next_algorithm" = "A". ctrl+p opens the command palette.'
+            'e.g. "summary.next_algorithm" = "A". ctrl+p opens the command palette. '
+            f"{self._keys_for('read.next_unread')} goes to the next unread story; once an "
+            "entity is chosen (enter in the entity panel) it walks that entity's mentions "
+            "until another story is shown."
         )
         self.push_screen(HelpScreen(self.key_rows(), intro))
 
@@ -736,11 +982,57 @@ class NewsReaderApp(App[int]):
         if node is not None and isinstance(node.data, GroupRow):
             members = node.data.members
             unread = any(article_id(member) not in self.read_ids for member in members)
-            for member in members:
-                self._set_read(member, unread)
+            self._set_read_many(members, unread)
             return
         if self.current is not None:
             self._set_read(self.current, article_id(self.current) not in self.read_ids)
+
+    def action_mark_shown_read(self) -> None:
+        """A: every story the list shows (after filters) is read."""
+        shown = [member for entry in self.entries for member in entry.members]
+        if not shown:
+            self.notify("The list is empty.")
+            return
+        changed = self._set_read_many(shown, True)
+        if changed:
+            self.notify(f"Marked {changed} {_stories(changed)} read.")
+        else:
+            self.notify("Everything shown is read already.")
+
+    def action_next_unread(self) -> None:
+        """n: the next unread story in the list's order (wrapping), opened and read."""
+        order = [member for entry in self.entries for member in entry.members]
+        if not order:
+            self.notify("The list is empty.")
+            return
+        start = self._list_position(order)
+        for step in range(1, len(order) + 1):
+            article = order[(start + step) % len(order)]
+            if article_id(article) not in self.read_ids:
+                break
+        else:
+            self.notify("No unread stories in the list.")
+            return
+        self.tree.move_to_article(article.key)
+        self.show_article(article)
+        self.read_story(article)
+
+    def _list_position(self, order: Sequence[Article]) -> int:
+        """Where the cursor is in ``order``: its article, or just before a group's first
+        member; -1 when it is nowhere."""
+        node = self.tree.cursor_node
+        key: str | None = None
+        before = 0
+        if node is not None and isinstance(node.data, ArticleRow):
+            key = node.data.article.key
+        elif node is not None and isinstance(node.data, GroupRow):
+            key, before = node.data.members[0].key, 1
+        elif self.current is not None:
+            key = self.current.key
+        for index, article in enumerate(order):
+            if article.key == key:
+                return index - before
+        return -1
 
     def action_open_url(self) -> None:
         article = self.current
@@ -819,6 +1111,13 @@ class NewsReaderApp(App[int]):
         self.tree.focus()
 
     # Entities ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_mention":
+            # n walks mentions only once an entity is chosen (or the entity list has the
+            # focus); otherwise the key goes on to "next unread".
+            return self.entity is not None or isinstance(self.focused, EntityList)
+        return True
 
     def _chosen_entity(self) -> EntityCount | None:
         return self.entity or self.entity_list.current or self.entity_list.first
@@ -968,6 +1267,226 @@ class NewsReaderApp(App[int]):
         else:
             self.notify(f"Wrote {message.path}", title="Exported", markup=False)
 
+    # The library: update, feeds -----------------------------------------------------
+
+    def action_update(self) -> None:
+        """R: fetch every subscribed feed in the background."""
+        if self.updating:
+            self.notify("Already updating.")
+            return
+        if not self.use_library:
+            self._update_outside_library()
+            return
+        if self.corpus is None:
+            self._update_wanted = True  # as soon as the list has loaded
+            self._status("the update starts when the list has loaded")
+            return
+        self._start_update()
+
+    def _start_update(self) -> None:
+        self._update_wanted = False
+        self.updating = True
+        self.update_note = "updating feeds…"
+        progress = self.query_one("#progress", ProgressBar)
+        progress.remove_class("done")
+        progress.update(total=None, progress=0)
+        self._status()
+        self.update_library()
+
+    def _update_outside_library(self) -> None:
+        try:
+            feeds = self.library.feeds()
+        except LibraryError as problem:
+            self.notify(str(problem), severity="error", markup=False)
+            return
+        if not feeds:
+            self.notify(
+                f"No subscriptions: add a feed with {self._keys_for('feeds.open')} "
+                "or `newsreader feeds add URL`.",
+                markup=False,
+            )
+            return
+        if self.on_seeds:
+            self._switch_to_library()
+            self._start_update()
+            return
+        self.notify(
+            "This window shows files, not your feeds: run newsreader with no paths to read them.",
+            markup=False,
+        )
+
+    def _switch_to_library(self) -> None:
+        """Leave the sample pages for the user's library (the first feed was added)."""
+        self.workers.cancel_group(self, "load")
+        self.workers.cancel_group(self, "analysis")
+        self.use_library = True
+        self.paths = []
+        self.groups = None
+        self._group_of = {}
+        self._library_articles = {}
+        self._loading = []
+        self.corpus = Corpus([], model=self.model, cache=self._cache)
+        self.rebuild_list()
+
+    def on_update_progress(self, message: UpdateProgress) -> None:
+        self.update_note = f"updating {message.done}/{message.total} feeds"
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+        self._status()
+
+    def on_stories_arrived(self, message: StoriesArrived) -> None:
+        """A feed answered during an update: its new stories join the list at once."""
+        corpus = self.corpus
+        if corpus is None or not self.use_library:
+            return
+        ids = {article_id(article) for article in corpus.articles}
+        fresh = [
+            article
+            for article in message.articles
+            if article.key not in corpus.by_key and article_id(article) not in ids
+        ]
+        if not fresh:
+            return
+        _set_articles(corpus, [*corpus.articles, *fresh])
+        self.new_keys.update(article.key for article in fresh)
+        if self._arrival_timer is None:
+            self._arrival_timer = self.set_timer(ARRIVAL_DELAY, self._show_arrivals)
+
+    def _show_arrivals(self) -> None:
+        self._arrival_timer = None
+        self.rebuild_list()
+        self._analyse_again()
+
+    def _analyse_again(self) -> None:
+        """Analyse what is new and group everything again (known analyses are reused)."""
+        if self.corpus is None or not self.corpus.articles:
+            return
+        self.query_one("#progress", ProgressBar).remove_class("done")
+        self.analyse_all()
+
+    def on_update_finished(self, message: UpdateFinished) -> None:
+        self.updating = False
+        self.update_note = ""
+        if self._arrival_timer is not None:
+            self._arrival_timer.stop()
+            self._arrival_timer = None
+        report = message.report
+        if report is None:
+            self.notify(f"The update failed: {message.problem}", severity="error", markup=False)
+            self.query_one("#progress", ProgressBar).add_class("done")
+            self._status()
+            return
+        self._apply_library(message.articles, message.read_keys, arrivals_are_new=True)
+        failed = len(report.failures)
+        news = f"{report.new_articles} new {_stories(report.new_articles)}"
+        if report.all_failed:
+            self.notify(
+                f"No feed answered ({failed} failed): offline? "
+                f"{self._keys_for('feeds.open')} shows why.",
+                title="Not updated",
+                severity="error",
+                markup=False,
+            )
+        elif failed:
+            feeds = "feed" if failed == 1 else "feeds"
+            self.notify(
+                f"{news}, {failed} {feeds} failed (see {self._keys_for('feeds.open')}).",
+                title="Updated",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify(news + ".", title="Updated", markup=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, FeedsScreen):
+                screen.refresh_feeds()
+        if self._update_wanted:
+            self._start_update()
+
+    def on_library_reloaded(self, message: LibraryReloaded) -> None:
+        self._apply_library(message.articles, message.read_keys, arrivals_are_new=False)
+
+    def _apply_library(
+        self, articles: list[Article], read_keys: set[str], *, arrivals_are_new: bool
+    ) -> None:
+        """Show the library's stories as they now are, the cursor where it was."""
+        corpus = self.corpus
+        if corpus is None:
+            corpus = self.corpus = Corpus([], model=self.model, cache=self._cache)
+        before = corpus.by_key
+        before_ids = {article_id(article) for article in before.values()}
+        # A story already shown under another key (its feed moved) is not new.
+        arrived = {
+            article.key
+            for article in articles
+            if article.key not in before and article_id(article) not in before_ids
+        }
+        if arrivals_are_new:
+            self.new_keys |= arrived
+        read_now: list[Article] = []
+        for article in articles:
+            if article_id(article) in self.read_ids:
+                continue
+            old = before.get(article.key)
+            if old is not None and article_id(old) in self.read_ids:
+                read_now.append(article)  # its text changed (the full page came)
+            elif old is None and article.key in read_keys:
+                read_now.append(article)
+        _set_articles(corpus, articles)
+        for article in read_now:
+            self.read_ids.add(article_id(article))
+            if self._read_state is not None:
+                self._read_state.set_read(article_id(article), True)
+        if not articles:
+            self.groups = None
+            self._group_of = {}
+            self.rebuild_list()
+            return
+        self.rebuild_list()
+        self._analyse_again()
+
+    def action_feeds(self) -> None:
+        """F: the subscriptions; add, remove, see why a feed failed."""
+        try:
+            library = self.library
+        except LibraryError as problem:
+            self.notify(str(problem), severity="error", markup=False)
+            return
+        self.push_screen(FeedsScreen(library))
+
+    def on_feed_added(self, message: FeedAdded) -> None:
+        """A feed was added in the feeds screen: fetch its stories."""
+        if message.problem:
+            return
+        if not self.use_library:
+            if not self.on_seeds:
+                self.notify(
+                    "Subscribed. This window shows files: run newsreader with no paths to "
+                    "read your feeds.",
+                    markup=False,
+                )
+                return
+            self._switch_to_library()
+        if self.updating or self.corpus is None:
+            self._update_wanted = True  # right after the one under way
+        else:
+            self._start_update()
+
+    def on_feed_removed(self, message: FeedRemoved) -> None:
+        if not message.problem and self.use_library:
+            self.reload_library()
+
+    def _keys_for(self, binding_id: str) -> str:
+        """The key(s) in force for a binding, as shown to the user."""
+        for binding in self._all_bindings():
+            if binding.id == binding_id:
+                keys = self.settings.keymap.get(binding_id, binding.key)
+                return "/".join(self._key_display(key) for key in keys.split(","))
+        return binding_id
+
+    def _all_bindings(self) -> list[Binding]:
+        found = [*self.BINDINGS, *MainScreen.BINDINGS, *FeedsScreen.BINDINGS]
+        return [binding for binding in found if isinstance(binding, Binding)]
+
     # Settings --------------------------------------------------------------------
 
     def _theme_changed(self, _theme: object) -> None:
@@ -1006,7 +1525,24 @@ class NewsReaderApp(App[int]):
         self._save()
         self._offload.close()
         if self._library is not None:
+            self._flush_library_marks()
             self._library.close()
+
+    def _flush_library_marks(self, timeout: float = MARKS_FLUSH_SECONDS) -> None:
+        """Write the read marks still queued for the library before it closes (an update
+        under way holds it: wait a moment, then leave them; the app's store has them)."""
+        with self._marks_lock:
+            start = bool(self._library_marks) and not self._marks_writing
+            if start:
+                self._marks_writing = True
+        if start:
+            threading.Thread(target=self._write_library_marks, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._marks_lock:
+                if not self._marks_writing and not self._library_marks:
+                    return
+            time.sleep(0.02)
 
     # Keys: help screen and command palette -------------------------------------
 
@@ -1018,10 +1554,12 @@ class NewsReaderApp(App[int]):
             ("list", ArticleTree.BINDINGS),
             ("text panes", ScrollingPane.BINDINGS),
             ("entities", EntityList.BINDINGS),
+            ("feeds", FeedsScreen.BINDINGS),
+            ("feeds", FeedList.BINDINGS),
         ]
         rows: list[KeyRow] = []
         seen: set[tuple[str, str]] = set()
-        keymap = self._keymap
+        keymap = self.settings.keymap
         for where, bindings in sources:
             for binding in bindings:
                 if not isinstance(binding, Binding) or not binding.id:
@@ -1031,7 +1569,8 @@ class NewsReaderApp(App[int]):
                 seen.add((binding.id, where))
                 keys = keymap.get(binding.id, binding.key)
                 shown = ", ".join(self._key_display(key) for key in keys.split(","))
-                rows.append(KeyRow(shown, binding.description, where, binding.id))
+                description = HELP_DESCRIPTIONS.get(binding.id, binding.description)
+                rows.append(KeyRow(shown, description, where, binding.id))
         rows.append(KeyRow("ctrl+p", "Command palette", "everywhere", "command_palette"))
         rows.append(KeyRow("enter / click", "Jump to the next mention", "entities", ""))
         return rows
@@ -1045,12 +1584,14 @@ class NewsReaderApp(App[int]):
         for binding in [*self.BINDINGS, *MainScreen.BINDINGS]:
             if not isinstance(binding, Binding) or not binding.id:
                 continue
-            if binding.action in ("quit",):
+            if binding.action in ("quit",) or self.check_action(binding.action, ()) is False:
                 continue
-            keys = self._keymap.get(binding.id, binding.key)
+            keys = self.settings.keymap.get(binding.id, binding.key)
             shown = ", ".join(self._key_display(key) for key in keys.split(","))
+            longer = HELP_DESCRIPTIONS.get(binding.id)
+            help_text = f"key: {shown}" + (f" · {longer}" if longer else "")
             yield SystemCommand(
-                binding.description, f"key: {shown}", partial(self.run_action, binding.action)
+                binding.description, help_text, partial(self.run_action, binding.action)
             )
 
 

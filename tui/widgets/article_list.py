@@ -1,4 +1,5 @@
-"""The article list: a tree of groups and articles with read marks, source and date."""
+"""The article list: a tree of groups and articles with read marks, source and date;
+stories an update brought are marked new until read, and groups count their unread."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tui.widgets.listing import Entry, article_id
 
 UNREAD_MARK = "●"
 READ_MARK = "·"
+NEW_MARK = "new"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ArticleTree(Tree[RowData]):
         "articles--read",
         "articles--meta",
         "articles--count",
+        "articles--new",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -69,8 +72,9 @@ class ArticleTree(Tree[RowData]):
         self._article_nodes: dict[str, TreeNode[RowData]] = {}
         self._group_nodes: dict[str, TreeNode[RowData]] = {}
         self._read_ids: set[str] = set()
+        self._new_keys: set[str] = set()
         self._styles: dict[str, Style] = {}
-        self._labels: dict[tuple[str, bool], Text] = {}
+        self._labels: dict[tuple[str, bool, bool], Text] = {}
 
     # Rows -----------------------------------------------------------------
 
@@ -113,11 +117,15 @@ class ArticleTree(Tree[RowData]):
         label = node.label
         return 2 + (label.cell_len if isinstance(label, Text) else cell_len(label))
 
+    def _is_new(self, article: Article) -> bool:
+        return article.key in self._new_keys and article_id(article) not in self._read_ids
+
     def article_label(self, article: Article) -> Text:
         read = article_id(article) in self._read_ids
+        new = not read and article.key in self._new_keys
         # Re-sorting 5,000 rows would build every label again; they only change with the
-        # read mark and the theme.
-        known = self._labels.get((article.key, read))
+        # read and new marks and the theme.
+        known = self._labels.get((article.key, read, new))
         if known is not None:
             return known
         mark = READ_MARK if read else UNREAD_MARK
@@ -125,12 +133,14 @@ class ArticleTree(Tree[RowData]):
         label.append(
             mark + " ", style=self._style("articles--read" if read else "articles--unread")
         )
+        if new:
+            label.append(NEW_MARK + " ", style=self._style("articles--new"))
         label.append(one_line(article.title) or "(untitled)")
         details = [one_line(article.source), one_line(article.published)]
         meta = " · ".join(detail for detail in details if detail)
         if meta:
             label.append("  " + meta, style=self._style("articles--meta"))
-        self._labels[(article.key, read)] = label
+        self._labels[(article.key, read, new)] = label
         return label
 
     def group_label(self, members: Sequence[Article]) -> Text:
@@ -141,8 +151,13 @@ class ArticleTree(Tree[RowData]):
             mark + " ", style=self._style("articles--unread" if unread else "articles--read")
         )
         label.append(f"[{len(members)}] ", style=self._style("articles--count"))
+        if any(self._is_new(member) for member in members):
+            label.append(NEW_MARK + " ", style=self._style("articles--new"))
         label.append(one_line(members[0].title) or "(untitled)")
-        label.append("  " + ", ".join(sources_of(members)), style=self._style("articles--meta"))
+        meta = ", ".join(sources_of(members))
+        if unread:
+            meta = f"{unread} unread · {meta}"
+        label.append("  " + meta, style=self._style("articles--meta"))
         return label
 
     # Filling --------------------------------------------------------------
@@ -152,9 +167,12 @@ class ArticleTree(Tree[RowData]):
         entries: Sequence[Entry],
         read_ids: set[str],
         expanded: set[str] | None = None,
+        new_keys: set[str] | None = None,
     ) -> None:
-        """Replace the rows; groups whose id is in ``expanded`` start open."""
+        """Replace the rows; groups whose id is in ``expanded`` start open; articles whose
+        key is in ``new_keys`` are marked new while unread."""
         self._read_ids = read_ids
+        self._new_keys = new_keys if new_keys is not None else set()
         self._article_nodes = {}
         self._group_nodes = {}
         self.clear()

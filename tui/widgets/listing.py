@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from summarise.article import Analysis, Article, Group
 from summarise.entities import surface_key
@@ -65,7 +66,12 @@ def arrange(
             (None, [article]) for article in articles
         )
     else:
-        clusters = ((group, [by_key[k] for k in group.members if k in by_key]) for group in groups)
+        # Stories that arrived after the groups were made stand alone until the next grouping.
+        grouped = {key for group in groups for key in group.members}
+        clusters = chain(
+            ((group, [by_key[k] for k in group.members if k in by_key]) for group in groups),
+            ((None, [article]) for article in articles if article.key not in grouped),
+        )
     entries: list[tuple[tuple, Entry]] = []
     for group, members in clusters:
         shown = sorted((m for m in members if keep is None or keep(m)), key=key)

@@ -1,0 +1,119 @@
+"""The small typed messages the app's workers post back to the UI thread.
+
+Workers never touch widgets: they post one of these and the app (or a screen) reacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.message import Message
+
+from summarise.article import Analysis, Article, Group
+from summarise.engine import Corpus
+from summarise.ingest.feeds import FeedInfo, UpdateReport
+
+# Loading and analysis ---------------------------------------------------------------
+
+
+@dataclass
+class CorpusLoaded(Message):
+    corpus: Corpus
+    read_ids: set[str]
+
+
+@dataclass
+class ArticlesAdded(Message):
+    """A chunk of articles is ready while the rest still load."""
+
+    articles: list[Article]
+    done: int
+    total: int
+
+
+@dataclass
+class LoadFailed(Message):
+    reason: str
+
+
+@dataclass
+class AnalysisProgress(Message):
+    analyses: list[Analysis]
+    done: int
+    total: int
+    note: str = ""
+
+
+@dataclass
+class GroupsReady(Message):
+    groups: list[Group]
+
+
+@dataclass
+class ExportDone(Message):
+    path: Path | None
+    problem: str = ""
+
+
+# The library: updates, arrivals, subscriptions ----------------------------------------
+
+
+@dataclass
+class UpdateProgress(Message):
+    """One more feed of an update answered (or failed)."""
+
+    done: int
+    total: int
+    url: str
+
+
+@dataclass
+class StoriesArrived(Message):
+    """Stories a feed brought during an update, before the update ends."""
+
+    articles: list[Article]
+
+
+@dataclass
+class UpdateFinished(Message):
+    """The update ended: every story now in the library, in the library's order.
+
+    ``report`` is None when the update could not run at all (``problem`` says why).
+    """
+
+    report: UpdateReport | None
+    articles: list[Article] = field(default_factory=list)
+    read_keys: set[str] = field(default_factory=set)
+    problem: str = ""
+
+
+@dataclass
+class LibraryReloaded(Message):
+    """The library's stories after a subscription was removed."""
+
+    articles: list[Article]
+    read_keys: set[str]
+
+
+@dataclass
+class FeedsListed(Message):
+    """The subscriptions, for the feeds screen."""
+
+    feeds: list[FeedInfo]
+
+
+@dataclass
+class FeedAdded(Message):
+    """A subscription was added from the feeds screen (``problem`` when it was not)."""
+
+    url: str
+    problem: str = ""
+
+
+@dataclass
+class FeedRemoved(Message):
+    """A subscription was removed from the feeds screen (``problem`` when it was not)."""
+
+    url: str
+    problem: str = ""
