@@ -22,6 +22,7 @@ from xml.sax import SAXParseException
 
 from summarise.article import RawDocument
 from summarise.config import data_dir
+from summarise.ingest.retriever import mount as mount_retriever
 from summarise.ingest.web import (
     FetchError,
     fetch,
@@ -113,15 +114,17 @@ class Library:
         self.path = path or library_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._reader = make_reader(str(self.path), session_timeout=(5.0, 15.0))
+            self._reader = make_reader(str(self.path), plugins=[])
         except StorageError as error:
             raise LibraryError(f"cannot open the library {self.path}: {error}") from None
+        self._retriever = mount_retriever(self._reader)
         self._keys: dict[str, tuple[str, str]] = {}
         self._copies: dict[str, list[tuple[str, str]]] = {}
         self._lock = threading.RLock()
 
     def close(self) -> None:
         self._reader.close()
+        self._retriever.close()
 
     def __enter__(self) -> Library:
         return self

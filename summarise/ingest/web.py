@@ -3,7 +3,8 @@ uses), with timeouts, a total deadline, a size cap, few redirects and http(s) on
 
 from __future__ import annotations
 
-import time
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -31,7 +32,7 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # looked up in any case, as HTTP header names are
 
 
 def is_web_address(text: str) -> bool:
@@ -40,7 +41,8 @@ def is_web_address(text: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
-def _session() -> Any:
+def make_session() -> Any:
+    """A requests session with the engine's user agent and redirect limit."""
     import requests
 
     session = requests.Session()
@@ -49,49 +51,95 @@ def _session() -> Any:
     return session
 
 
-def fetch(url: str, *, session: Any = None, max_bytes: int = MAX_RESPONSE_BYTES) -> Fetched:
-    """The body at ``url``; FetchError (one line) on any failure, never another exception."""
+def fetch(
+    url: str,
+    *,
+    session: Any = None,
+    max_bytes: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Fetched:
+    """The body at ``url`` (empty for "304 Not Modified"); FetchError (one line) on any
+    failure, never another exception."""
     import requests
 
     if not is_web_address(url):
         raise FetchError("only http and https addresses are fetched")
+    limit = MAX_RESPONSE_BYTES if max_bytes is None else max_bytes
+    deadline = DEADLINE_SECONDS
     own_session = session is None
-    session = session or _session()
-    started = time.monotonic()
+    session = session or make_session()
+    # A server that sends a byte a second never trips the read timeout: a watchdog closes
+    # the response when the whole request has taken too long, which ends a blocked read.
+    expired = threading.Event()
+    response: Any = None
+
+    def cut_off() -> None:
+        expired.set()
+        if response is not None:
+            response.close()
+
+    watchdog = threading.Timer(deadline, cut_off)
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        with session.get(
-            url, stream=True, timeout=(CONNECT_SECONDS, READ_SECONDS), allow_redirects=True
-        ) as response:
+        response = session.get(
+            url,
+            stream=True,
+            timeout=(CONNECT_SECONDS, READ_SECONDS),
+            allow_redirects=True,
+            headers=dict(headers or {}),
+        )
+        with response:
             if not is_web_address(response.url):
                 raise FetchError("redirected to an address that is not http or https")
             if response.status_code >= 400:
                 raise FetchError(f"the server answered {response.status_code} {response.reason}")
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"larger than {max_bytes // (1024 * 1024)} MB")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(f"larger than {_size(limit)}")
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_content(_CHUNK):
+            for chunk in _arriving(response):
                 size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"larger than {max_bytes // (1024 * 1024)} MB")
-                if time.monotonic() - started > DEADLINE_SECONDS:
-                    raise FetchError(f"took longer than {DEADLINE_SECONDS:.0f} s")
+                if size > limit:
+                    raise FetchError(f"larger than {_size(limit)}")
+                if expired.is_set():
+                    break
                 chunks.append(chunk)
+            if expired.is_set():
+                raise FetchError(f"took longer than {deadline:g} s")
             return Fetched(
                 url=response.url,
                 status=response.status_code,
                 content_type=response.headers.get("content-type", ""),
                 body=b"".join(chunks),
-                headers=dict(response.headers),
+                headers=response.headers,
             )
     except FetchError:
         raise
-    except (requests.RequestException, ValueError, OSError) as error:
+    except (requests.RequestException, ValueError, OSError, AttributeError) as error:
+        if expired.is_set():
+            raise FetchError(f"took longer than {deadline:g} s") from None
         raise FetchError(request_failure(error)) from None
     finally:
+        watchdog.cancel()
         if own_session:
             session.close()
+
+
+def _arriving(response: Any) -> Iterator[bytes]:
+    """The decoded body as it arrives: each read returns what the server has sent so far,
+    so a trickling server is checked against the deadline between its bytes."""
+    while True:
+        chunk = response.raw.read1(_CHUNK, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _size(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{limit // 1024:,} KB"
 
 
 def request_failure(error: BaseException) -> str:
@@ -118,7 +166,7 @@ def permanent_location(url: str, *, session: Any = None) -> str:
     if not is_web_address(url):
         return url
     own_session = session is None
-    session = session or _session()
+    session = session or make_session()
     current = url
     try:
         for _ in range(MAX_REDIRECTS):
