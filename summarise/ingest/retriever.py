@@ -79,7 +79,7 @@ class FeedRetriever:
         headers_seen = {k: v for k, v in page.headers.items() if k.lower() != "content-encoding"}
         headers_seen.setdefault("content-location", page.url)
         yield RetrievedFeed(
-            io.BytesIO(page.body),
+            io.BytesIO(_without_controls(page.body)),
             mime_type,
             fresh or None,
             HTTPInfo(page.status, headers_seen),
@@ -88,6 +88,18 @@ class FeedRetriever:
     def validate_url(self, url: str) -> None:
         if not is_web_address(url):
             raise ValueError("only http and https addresses are fetched")
+
+
+# C0 controls other than tab and line ends: XML forbids them, and one escape code in a
+# title would make the whole feed unreadable. In UTF-8 and the single-byte encodings they
+# never occur inside another character, so the bytes can go before decoding.
+_XML_FORBIDDEN = bytes(range(0x20)).translate(None, b"\t\n\r")
+
+
+def _without_controls(body: bytes) -> bytes:
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return body  # UTF-16: its zero bytes are half of every character
+    return body.translate(None, _XML_FORBIDDEN)
 
 
 def mount(reader: Any) -> FeedRetriever:

@@ -140,3 +140,79 @@ def test_feeds_are_fetched_with_our_user_agent_and_conditional_headers(
     assert first.headers["User-Agent"].startswith("newsreader")
     assert "If-None-Match" not in first.headers
     assert second.headers["If-None-Match"] == etag
+
+
+XXE_FEED = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY secret SYSTEM "file://{secret}">]>
+<rss version="2.0"><channel><title>Harbour Notes</title>
+<item><title>Tide tables &secret;</title><guid>xxe-1</guid>
+<description>The harbour master published the tide tables for June on Monday, and the
+ferry timetable will follow them. &secret;</description></item>
+</channel></rss>"""
+
+BOMB_FEED = """<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+]>
+<rss version="2.0"><channel><title>Harbour Notes</title>
+<item><title>Bomb</title><guid>bomb-1</guid><description>&f;</description></item>
+</channel></rss>"""
+
+HOSTILE_TEXT_FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Harbour [bold]Notes[/bold]\x1b[2J</title>
+<item><title>Ferry \x1b[31mtimes\x1b[0m [link=https://evil.example]change[/link]</title>
+<guid>text-1</guid><link>javascript:alert(1)</link>
+<description>The ferry to Skelda will leave at nine from Monday, the harbour office said,
+and the evening sailing moves to half past six.\x07</description></item>
+</channel></rss>"""
+
+
+def test_external_entities_are_never_resolved(
+    httpserver: HTTPServer, library: Library, good_feed: str, tmp_path: Path
+):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    httpserver.expect_request("/xxe.rss").respond_with_data(
+        XXE_FEED.replace("{secret}", str(secret)), content_type="application/rss+xml"
+    )
+    subscribe(library, good_feed, httpserver.url_for("/xxe.rss"))
+    library.update()
+    stored = " ".join(doc.title + " " + doc.text for doc in library.documents())
+    assert "TOP-SECRET-CONTENT" not in stored
+
+
+def test_an_entity_expansion_bomb_is_one_line_and_never_expanded(
+    httpserver: HTTPServer, library: Library, good_feed: str
+):
+    bomb = httpserver.url_for("/bomb.rss")
+    httpserver.expect_request("/bomb.rss").respond_with_data(
+        BOMB_FEED, content_type="application/rss+xml"
+    )
+    subscribe(library, good_feed, bomb)
+    started = time.monotonic()
+    report = library.update()
+    assert time.monotonic() - started < 10
+    assert report.updated >= 1
+    assert all(len(doc.text) < 100_000 for doc in library.documents())
+
+
+def test_escape_codes_markup_and_script_links_in_a_feed_stay_inert(
+    httpserver: HTTPServer, library: Library
+):
+    httpserver.expect_request("/text.rss").respond_with_data(
+        HOSTILE_TEXT_FEED, content_type="application/rss+xml"
+    )
+    subscribe(library, httpserver.url_for("/text.rss"))
+    library.update()
+    (document,) = library.documents()
+    for field in (document.title, document.source, document.text):
+        assert "\x1b" not in field and "\x07" not in field
+    assert "[link=https://evil.example]change[/link]" in document.title  # shown as text
+    assert document.url == ""  # a javascript: link is never kept as the story's link
+    (feed,) = library.feeds()
+    assert "\x1b" not in feed.title
