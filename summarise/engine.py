@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from summarise.article import Analysis, Article, Group, Summary
 from summarise.grouping import DEFAULT_THRESHOLD, group_articles
@@ -20,9 +21,22 @@ from summarise.summarisers import DEFAULT_ALGORITHM, summarise
 
 ProgressCallback = Callable[[int, int], None]
 
+# Summaries kept for asking again (the reader asks on every redraw); at this many the
+# store starts afresh, which is plenty for a session's reading at a few lengths.
+SUMMARY_CACHE_SIZE = 2000
+
+
+class SummaryState(NamedTuple):
+    """What can be shown of an article's summary now: its analysis and summary when they
+    are known, else why not ("analysing", or the summariser's failure)."""
+
+    analysis: Analysis | None
+    summary: Summary | None
+    reason: str
+
 
 class Corpus:
-    """Articles plus lazily computed, cached analyses."""
+    """Articles plus lazily computed, cached analyses and summaries."""
 
     def __init__(
         self,
@@ -39,6 +53,8 @@ class Corpus:
         self._cache = cache
         self._pipeline: Pipeline | None = None
         self._analyses: dict[str, Analysis] = {}
+        # key: (article id, algorithm, sentences, ratio)
+        self._summaries: dict[tuple[str, str, int | None, float | None], Summary] = {}
         # spaCy pipelines are not safe to share between threads; the app analyses in a
         # worker thread while the UI thread may ask for the selected article.
         self._lock = threading.RLock()
@@ -67,6 +83,14 @@ class Corpus:
         problems: list[LoadProblem] = []
         articles = structure_documents(library.documents(), problems)
         return cls(articles, problems, model=model, cache=cache)
+
+    def replace_articles(self, articles: Sequence[Article]) -> None:
+        """The corpus now holds ``articles`` (analyses already made are kept).
+
+        ``by_key`` is a new mapping, so one taken before still says what was held before.
+        """
+        self.articles = list(articles)
+        self.by_key = {article.key: article for article in self.articles}
 
     @property
     def pipeline(self) -> Pipeline:
@@ -125,7 +149,30 @@ class Corpus:
         sentences: int | None = None,
         ratio: float | None = None,
     ) -> Summary:
-        return summarise(article, self.analysis(article), algorithm, sentences, ratio)
+        """The article's summary (analysed first if need be); made once per length."""
+        key = (article.id, algorithm, sentences, ratio)
+        found = self._summaries.get(key)
+        if found is None:
+            found = summarise(article, self.analysis(article), algorithm, sentences, ratio)
+            if len(self._summaries) > SUMMARY_CACHE_SIZE:
+                self._summaries.clear()
+            self._summaries[key] = found
+        return found
+
+    def summary_if_analysed(
+        self, article: Article, algorithm: str = DEFAULT_ALGORITHM, sentences: int | None = None
+    ) -> SummaryState:
+        """The article's summary if its analysis is already known; never runs the pipeline,
+        so the screen never waits for it. A summariser that fails is a reason, not an error:
+        one bad summariser must not take the reader down."""
+        analysis = self.cached_analysis(article)
+        if analysis is None:
+            return SummaryState(None, None, "analysing")
+        try:
+            summary = self.summary(article, algorithm, sentences)
+        except Exception as problem:
+            return SummaryState(analysis, None, f"{algorithm} failed: {problem}")
+        return SummaryState(analysis, summary, "")
 
     def analyses_by_id(self) -> dict[str, Analysis]:
         self.analyse()

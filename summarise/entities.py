@@ -173,6 +173,20 @@ def top_entities(analysis: Analysis, n: int = 8) -> list[EntityCount]:
     return [count for count in entity_counts(analysis) if count.label in _TOPIC_LABELS][:n]
 
 
+def mentions_of(analysis: Analysis, entity: EntityCount) -> list[Mention]:
+    """The mentions counted under ``entity`` in text order (a bare surname counts for the
+    full name)."""
+    key = surface_key(entity.text)
+    found = []
+    for mention in analysis.mentions:
+        mention_key = surface_key(mention.text)
+        if mention_key == key or (
+            mention.label in ("PERSON", "ORG") and key.endswith(" " + mention_key)
+        ):
+            found.append(mention)
+    return sorted(found, key=lambda m: m.start)
+
+
 # --- post-processing around the statistical tagger ------------------------------------
 
 

@@ -1,5 +1,8 @@
 """Markdown for an article or a group of articles, safe file names and atomic writes.
 
+``CorpusMarkdown`` is the one place a corpus's stories become documents: the command
+line prints and writes them, the app exports them.
+
 Article text is data: characters Markdown would act on are escaped where they would
 change the document's structure, so a headline or a sentence can never open a heading,
 end a list or turn into a link.
@@ -12,12 +15,16 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarise.article import Analysis, Article, Group, Summary
 from summarise.entities import DISPLAY_LABELS, top_entities
 from summarise.text import one_line
+
+if TYPE_CHECKING:
+    from summarise.engine import Corpus
 
 SLUG_MAX_LENGTH = 80
 
@@ -179,6 +186,39 @@ def group_markdown(
             section += ["", *lines]
         parts.append(section)
     return "\n\n".join("\n".join(part) for part in parts) + "\n"
+
+
+class CorpusMarkdown:
+    """Markdown for a corpus's articles and groups, every summary made by one summariser
+    at one length (``sentences`` or ``ratio``; neither: the summariser's default)."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        algorithm: str,
+        sentences: int | None = None,
+        ratio: float | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.algorithm = algorithm
+        self.sentences = sentences
+        self.ratio = ratio
+
+    def _summary(self, article: Article) -> Summary:
+        return self.corpus.summary(article, self.algorithm, self.sentences, self.ratio)
+
+    def article(self, article: Article) -> str:
+        """One article, analysed first if need be."""
+        return article_markdown(article, self.corpus.analysis(article), self._summary(article))
+
+    def group(self, group: Group, members: Sequence[Article] | None = None) -> str:
+        """A group with the members given (a filtered list shows only some of them), by
+        default every member the corpus holds."""
+        articles = self.corpus.by_key if members is None else {m.key: m for m in members}
+        shown = [articles[key] for key in group.members if key in articles]
+        analyses = {member.id: self.corpus.analysis(member) for member in shown}
+        summaries = {member.id: self._summary(member) for member in shown}
+        return group_markdown(group, articles, analyses, summaries)
 
 
 def _write_temporary(directory: Path, name: str, data: bytes) -> Path:

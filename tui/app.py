@@ -2,12 +2,13 @@
 
 The app only reads engine objects (through ``summarise.engine.Corpus``); loading,
 analysis, grouping and exports run in thread workers that report back with messages.
+What those workers do lives in modules of its own (``tui.loading``, ``tui.analysis``,
+``tui.library_sync``, ``tui.read_marks``); the app holds the bindings, screens, wiring
+and message handlers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 import time
 import webbrowser
 from collections.abc import Iterable, Sequence
@@ -26,31 +27,22 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
-from summarise.article import (
-    Analysis,
-    Article,
-    EntityCount,
-    Group,
-    Mention,
-    RawDocument,
-    Summary,
-)
+from summarise.article import Analysis, Article, EntityCount, Group, Mention, Summary
 from summarise.config import SORT_ORDERS, Settings, save_settings
-from summarise.engine import Corpus
-from summarise.entities import entity_counts, surface_key
-from summarise.export import (
-    article_markdown,
-    group_file_stem,
-    group_markdown,
-    slugify,
-    write_new_file,
-)
+from summarise.engine import Corpus, SummaryState
+from summarise.entities import entity_counts, mentions_of, surface_key
+from summarise.export import CorpusMarkdown, group_file_stem, slugify, write_new_file
 from summarise.ingest.feeds import Library, LibraryError
 from summarise.newsrank import prepare as prepare_news_summariser
-from summarise.sources import LoadProblem, read_documents, seeds_path
+from summarise.sources import seeds_path
 from summarise.store import AnalysisCache, ReadState
 from summarise.summarisers import DEFAULT_ALGORITHM, SUMMARISERS
 from summarise.text import one_line
+from tui.analysis import analyse_in_order
+from tui.background import Offload
+from tui.keys import KeysInForce
+from tui.library_sync import LibrarySync, arrivals, read_in_library
+from tui.loading import load_corpus
 from tui.messages import (
     AnalysisProgress,
     ArticlesAdded,
@@ -65,11 +57,12 @@ from tui.messages import (
     UpdateFinished,
     UpdateProgress,
 )
+from tui.read_marks import LibraryMarkWriter, ReadMarks
 from tui.screens.export import ExportDialog, ExportRequest
-from tui.screens.feeds import FeedList, FeedsScreen
+from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen, KeyRow
+from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleRow, ArticleTree, GroupRow, RowData
-from tui.widgets.background import Offload, analyse_articles, build_articles, group_corpus
 from tui.widgets.entity_panel import EntityList, EntityPanel
 from tui.widgets.group_view import GroupView
 from tui.widgets.listing import SORT_LABELS, Entry, TextIndex, arrange, article_id, query_words
@@ -77,10 +70,6 @@ from tui.widgets.reading import ArticleBody, ArticleHeader, ScrollingPane, Summa
 
 MIN_SENTENCES = 1
 MAX_SENTENCES = 20
-ANALYSIS_BATCH = 16
-LOAD_CHUNK = 200
-# Below this many articles a child process costs more to start than it saves.
-PROCESS_MIN_ARTICLES = 60
 SHOW_DELAY = 0.05  # seconds: moving fast through the list renders only where it stops
 REFILTER_INTERVAL = 5.0  # seconds between refreshes of a filtered list during analysis
 FILTER_DELAY = 0.3  # a rebuild of 5,000 rows takes a moment: wait for a pause in typing
@@ -89,59 +78,8 @@ ARRIVAL_DELAY = 0.3
 MARKS_FLUSH_SECONDS = 3.0  # at exit, how long read marks may wait for an update to let go
 
 
-# Longer words for the help screen than the footer has room for.
-HELP_DESCRIPTIONS = {
-    "library.update": "Update every feed (in the background)",
-    "feeds.open": "Feeds: add, remove, see why one failed",
-    "read.next_unread": "Next unread story (shown and marked read)",
-    "entity.next_mention": "Next mention of the entity chosen in the entity panel",
-    "read.mark_shown": "Mark every story shown read",
-    "read.toggle": "Mark read / unread",
-}
-
-
-class _UpdateCancelled(Exception):
-    """Raised from the update's progress callback to stop it when the app closes."""
-
-
 def _stories(count: int) -> str:
     return "story" if count == 1 else "stories"
-
-
-def _set_articles(corpus: Corpus, articles: list[Article]) -> None:
-    """The corpus's articles replaced (analyses already made are kept)."""
-    corpus.articles = articles
-    corpus.by_key = {article.key: article for article in articles}
-
-
-def _signature(document: RawDocument) -> int:
-    """Changes when what the reader shows of a stored story changes."""
-    return hash((document.text, document.title, document.source, document.published, document.url))
-
-
-# The main screen -------------------------------------------------------------
-
-
-class MainScreen(Screen[None]):
-    """Holds the pane-switching keys so that they show in the footer and can be remapped."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="pane.next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
-    ]
-
-
-def mentions_of(analysis: Analysis, entity: EntityCount) -> list[Mention]:
-    """The mentions counted under ``entity`` (a bare surname counts for the full name)."""
-    key = surface_key(entity.text)
-    found = []
-    for mention in analysis.mentions:
-        mention_key = surface_key(mention.text)
-        if mention_key == key or (
-            mention.label in ("PERSON", "ORG") and key.endswith(" " + mention_key)
-        ):
-            found.append(mention)
-    return sorted(found, key=lambda m: m.start)
 
 
 class NewsReaderApp(App[int]):
@@ -212,17 +150,14 @@ class NewsReaderApp(App[int]):
         self.paths = [str(path) for path in paths]
         # The user's library (feeds and saved pages) is read when no paths are given.
         self.use_library = use_library or library is not None
-        self._library = library
         self.settings = settings if settings is not None else Settings()
         self.model = model or self.settings.model or None
-        self._read_state = read_state
         self._cache = cache
         self._save_enabled = save
-        self.use_processes = use_processes
-        self._offload = Offload()
+        self._offload = Offload(processes_allowed=use_processes)
+        self._sync = LibrarySync(library, self._offload)
         self._loading: list[Article] = []
         self.corpus: Corpus | None = None
-        self.read_ids: set[str] = set()
         self.groups: list[Group] | None = None
         self.entries: list[Entry] = []
         self.index = TextIndex()
@@ -244,21 +179,20 @@ class NewsReaderApp(App[int]):
         self._show_timer: Timer | None = None
         self._filter_timer: Timer | None = None
         self._last_refilter = 0.0
-        self._summaries: dict[tuple[str, str, int], Summary] = {}
         self._shown: tuple[object, ...] = ()
         # The library: stories an update brought this session (marked new until read),
-        # the updating state, and read marks waiting for the library's writer.
+        # the updating state, and read marks on their way to the library.
         self.new_keys: set[str] = set()
         self.updating = False
         self.update_note = ""  # "updating 3/12 feeds", on the status line while it lasts
         self._update_wanted = False
-        self._library_lock = threading.Lock()
-        self._library_articles: dict[str, tuple[int, Article]] = {}  # workers only
-        self._library_marks: list[tuple[str, bool]] = []
-        self._marks_lock = threading.Lock()
-        self._marks_writing = False
+        self._library_marks = LibraryMarkWriter(
+            lambda: self._sync.library, self.write_library_marks
+        )
+        self.reads = ReadMarks(read_state, self._library_marks)
         self._arrival_timer: Timer | None = None
         self._group_of: dict[str, Group] = {}
+        self.keys_in_force = KeysInForce(self.BINDINGS, self.settings.keymap, self.get_key_display)
         self.set_keymap(self.settings.keymap)
 
     # Layout -----------------------------------------------------------------
@@ -266,10 +200,7 @@ class NewsReaderApp(App[int]):
     @property
     def library(self) -> Library:
         """The user's library, opened on first use (LibraryError when it cannot be)."""
-        with self._library_lock:
-            if self._library is None:
-                self._library = Library()
-            return self._library
+        return self._sync.library
 
     @property
     def on_seeds(self) -> bool:
@@ -360,173 +291,58 @@ class NewsReaderApp(App[int]):
     def load_corpus(self) -> None:
         worker = get_current_worker()
         try:
-            if self._read_state is None:
-                self._read_state = ReadState()
+            if self.reads.store is None:
+                self.reads.store = ReadState()
             if self._cache is None:
                 self._cache = AnalysisCache()
-            problems: list[LoadProblem] = []
-            if self.use_library:
-                documents = self.library.documents()
-            else:
-                documents = read_documents(self.paths, problems)
-            total = len(documents)
-            use_process = self.use_processes and total >= PROCESS_MIN_ARTICLES
-            articles: list[Article] = []
-            seen: set[str] = set()
-            for start in range(0, total, LOAD_CHUNK):
-                if worker.is_cancelled:
-                    return
-                chunk = documents[start : start + LOAD_CHUNK]
-                # The first rows are structured here, so they show while the child
-                # process that structures the rest is still starting.
-                built, trouble = self._offload.run(use_process and start > 0, build_articles, chunk)
-                problems.extend(trouble)
-                fresh = []
-                for article in built:
-                    if article_id(article) not in seen:
-                        seen.add(article_id(article))
-                        fresh.append(article)
-                articles.extend(fresh)
-                self.post_message(ArticlesAdded(fresh, min(start + LOAD_CHUNK, total), total))
-            corpus = Corpus(articles, problems, model=self.model, cache=self._cache)
-            read_ids = self._read_state.read_ids()
-            if self.use_library:
-                self._remember_library_articles(documents, articles)
-                # A story is read when either store says so: the library knows its entry
-                # even after its text changed (a teaser replaced by the full page).
-                unread = self.library.unread_keys()
-                read_ids |= {article_id(a) for a in articles if a.key not in unread}
+            loaded = load_corpus(
+                self.paths,
+                self._sync if self.use_library else None,
+                self._offload,
+                self.reads.store,
+                model=self.model,
+                cache=self._cache,
+                post=self.post_message,
+                cancelled=lambda: worker.is_cancelled,
+            )
         except Exception as problem:  # a clear line on screen rather than a traceback
             self.post_message(LoadFailed(f"{type(problem).__name__}: {problem}"))
             return
-        self.post_message(CorpusLoaded(corpus, read_ids))
+        if loaded is not None:
+            self.post_message(loaded)
 
     # The library (workers) ------------------------------------------------------------
-
-    def _remember_library_articles(
-        self, documents: Sequence[RawDocument], articles: Sequence[Article]
-    ) -> None:
-        """Keep each story's built article with its document's signature, so the next
-        reload structures only what is new or changed."""
-        by_key = {article.key: article for article in articles}
-        self._library_articles = {
-            document.key: (_signature(document), by_key[document.key])
-            for document in documents
-            if document.key in by_key
-        }
-
-    def _library_stories(self, documents: Sequence[RawDocument]) -> list[Article]:
-        """The library's stories as articles, in its order and each story once; those
-        whose document did not change are the articles already built."""
-        known = self._library_articles
-        signatures = {document.key: _signature(document) for document in documents}
-        todo = [
-            document
-            for document in documents
-            if known.get(document.key, (None, None))[0] != signatures[document.key]
-        ]
-        use_process = self.use_processes and len(todo) >= PROCESS_MIN_ARTICLES
-        built, _problems = self._offload.run(use_process, build_articles, todo)
-        fresh = {article.key: article for article in built}
-        remembered: dict[str, tuple[int, Article]] = {}
-        articles: list[Article] = []
-        seen: set[str] = set()
-        for document in documents:
-            signature = signatures[document.key]
-            article = fresh.get(document.key)
-            if article is None:
-                old = known.get(document.key)
-                if old is None or old[0] != signature:
-                    continue  # nothing readable in it
-                article = old[1]
-            remembered[document.key] = (signature, article)
-            if article_id(article) not in seen:
-                seen.add(article_id(article))
-                articles.append(article)
-        self._library_articles = remembered
-        return articles
 
     @work(thread=True, exclusive=True, group="update")
     def update_library(self) -> None:
         """Fetch every feed; each feed's new stories are posted as it answers, and the
         whole library once the update (and the full text of teasers) is done."""
         worker = get_current_worker()
-        started = dt.datetime.now(dt.UTC)
         corpus = self.corpus
-        known = set(corpus.by_key) if corpus is not None else set()
-        try:
-            library = self.library
-
-            def progress(done: int, total: int, url: str) -> None:
-                if worker.is_cancelled:
-                    raise _UpdateCancelled
-                self.post_message(UpdateProgress(done, total, url))
-                try:
-                    documents = [
-                        d for d in library.feed_documents(url, started) if d.key not in known
-                    ]
-                    built, _problems = build_articles(documents)
-                except Exception:  # they come with the whole library at the end
-                    return
-                known.update(document.key for document in documents)
-                if built:
-                    self.post_message(StoriesArrived(built))
-
-            report = library.update(progress, keep_days=self.settings.keep_days)
-            if worker.is_cancelled:
-                return
-            documents = library.documents()
-            articles = self._library_stories(documents)
-            unread = library.unread_keys()
-        except _UpdateCancelled:
-            return
-        except Exception as problem:  # the library's file, a bug in a feed parser, …
-            self.post_message(UpdateFinished(None, problem=f"{type(problem).__name__}: {problem}"))
-            return
-        read_keys = {article.key for article in articles if article.key not in unread}
-        self.post_message(UpdateFinished(report, articles, read_keys))
+        finished = self._sync.update(
+            corpus.by_key if corpus is not None else (),
+            keep_days=self.settings.keep_days,
+            post=self.post_message,
+            cancelled=lambda: worker.is_cancelled,
+        )
+        if finished is not None:
+            self.post_message(finished)
 
     @work(thread=True, exclusive=True, group="reload")
     def reload_library(self) -> None:
         """Read the library's stories again (a subscription went away)."""
         try:
-            library = self.library
-            articles = self._library_stories(library.documents())
-            unread = library.unread_keys()
+            reloaded = self._sync.reload()
         except Exception as problem:
             self.call_from_thread(
                 self.notify, f"Could not read the library: {problem}", severity="error"
             )
             return
-        read_keys = {article.key for article in articles if article.key not in unread}
-        self.post_message(LibraryReloaded(articles, read_keys))
-
-    def _queue_library_marks(self, marks: Iterable[tuple[str, bool]]) -> None:
-        """Read marks for the library, written in order by one worker (an update holds
-        the library for a while, and the screen must not wait for it)."""
-        with self._marks_lock:
-            self._library_marks.extend(marks)
-            if self._marks_writing or not self._library_marks:
-                return
-            self._marks_writing = True
-        self.write_library_marks()
+        self.post_message(reloaded)
 
     @work(thread=True, group="marks")
     def write_library_marks(self) -> None:
-        self._write_library_marks()
-
-    def _write_library_marks(self) -> None:
-        while True:
-            with self._marks_lock:
-                batch, self._library_marks = self._library_marks, []
-                if not batch:
-                    self._marks_writing = False
-                    return
-            for key, read in batch:
-                try:
-                    self.library.set_read(key, read)
-                except Exception:  # a lost library mark: the app's own store has it
-                    continue
+        self._library_marks.write_queued()
 
     def on_articles_added(self, message: ArticlesAdded) -> None:
         """Show articles as they load, unsorted; the sorted list replaces them at the end."""
@@ -534,10 +350,10 @@ class NewsReaderApp(App[int]):
         if not message.articles:
             self._status(f"loading {message.done}/{message.total}")
             return
-        if not self._loading and self._read_state is not None:
-            self.read_ids = self._read_state.read_ids()
+        if not self._loading and self.reads.store is not None:
+            self.reads.ids = self.reads.store.read_ids()
         self._loading.extend(message.articles)
-        self.tree.append_articles(message.articles, self.read_ids)
+        self.tree.append_articles(message.articles, self.reads.ids)
         if self.current is None and self.tree.cursor_node is None:
             self.tree.move_to_first()
         self.tree.border_title = Text(f"Articles {len(self._loading)} (loading)")
@@ -550,7 +366,7 @@ class NewsReaderApp(App[int]):
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         self.corpus = message.corpus
         self._loading = []
-        self.read_ids = message.read_ids
+        self.reads.ids = message.read_ids
         corpus = self.corpus
         if corpus.problems:
             first = corpus.problems[0]
@@ -605,55 +421,16 @@ class NewsReaderApp(App[int]):
         if corpus is None:
             return
         worker = get_current_worker()
-        articles = list(corpus.articles)
-        total = len(articles)
-        use_process = self.use_processes and total >= PROCESS_MIN_ARTICLES
-        self.post_message(AnalysisProgress([], 0, total, "loading language model…"))
-        pipeline = corpus.pipeline
-        note = "" if pipeline.has_entities else "no entity model: names are not highlighted"
-        done: set[str] = set()
-        position = 0
-        while not worker.is_cancelled:
-            wanted = self._wanted
-            if wanted is not None and article_id(wanted) not in done:
-                batch = [wanted]
-            else:
-                batch = []
-                while position < total and len(batch) < ANALYSIS_BATCH:
-                    if article_id(articles[position]) not in done:
-                        batch.append(articles[position])
-                    position += 1
-            if not batch:
-                break
-            if use_process:
-                self._analyse_elsewhere(batch, pipeline.fingerprint)
-            corpus.analyse(batch)
-            analyses = [a for a in (corpus.cached_analysis(x) for x in batch) if a is not None]
-            done.update(article_id(article) for article in batch)
-            self.post_message(AnalysisProgress(analyses, len(done), total, note))
-        if worker.is_cancelled:
-            return
-        self.post_message(AnalysisProgress([], total, total, "grouping…"))
-        analyses_by_id = corpus.analyses_by_id()
-        threshold = self.settings.threshold
-        groups = self._offload.run(use_process, group_corpus, articles, analyses_by_id, threshold)
-        self.post_message(GroupsReady(groups))
-
-    def _analyse_elsewhere(self, batch: list[Article], fingerprint: str) -> None:
-        """Analyse in the child process and leave the results in the cache for the corpus."""
-        cache = self._cache
-        if cache is None:
-            return
-        corpus = self.corpus
-        todo = [
-            article
-            for article in batch
-            if (corpus is None or corpus.cached_analysis(article) is None)
-            and cache.get(article_id(article), fingerprint) is None
-        ]
-        if todo:
-            for analysis in self._offload.run(True, analyse_articles, todo, self.model):
-                cache.put(analysis)
+        analyse_in_order(
+            corpus,
+            selected=lambda: self._wanted,
+            offload=self._offload,
+            cache=self._cache,
+            model=self.model,
+            threshold=self.settings.threshold,
+            post=self.post_message,
+            cancelled=lambda: worker.is_cancelled,
+        )
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
         self.analysed = message.done
@@ -723,7 +500,7 @@ class NewsReaderApp(App[int]):
             for entry in self.entries:
                 if entry.is_group and entry.group and any(m.key == keep for m in entry.members):
                     expanded.add(entry.group.id)
-        tree.show_entries(self.entries, self.read_ids, expanded, self.new_keys)
+        tree.show_entries(self.entries, self.reads.ids, expanded, self.new_keys)
         if not (keep and tree.move_to_article(keep)) and self.entries:
             tree.move_to_first()
         node = tree.cursor_node
@@ -754,7 +531,7 @@ class NewsReaderApp(App[int]):
             1
             for entry in self.entries
             for member in entry.members
-            if article_id(member) not in self.read_ids
+            if article_id(member) not in self.reads.ids
         )
         if unread:
             title += f" · {unread} unread"
@@ -809,24 +586,11 @@ class NewsReaderApp(App[int]):
             self.show_article(data.article)
             self.open_article(data.article)
 
-    def summary_for(self, article: Article) -> tuple[Analysis | None, Summary | None, str]:
+    def summary_for(self, article: Article) -> SummaryState:
         """The article's analysis and summary when known; else a reason for the wait."""
         if self.corpus is None:
-            return None, None, "loading"
-        analysis = self.corpus.cached_analysis(article)
-        if analysis is None:
-            return None, None, "analysing"
-        key = (article_id(article), self.algorithm, self.sentences)
-        summary = self._summaries.get(key)
-        if summary is None:
-            try:
-                summary = self.corpus.summary(article, self.algorithm, self.sentences)
-            except Exception as problem:  # one bad summariser must not take the app down
-                return analysis, None, f"{self.algorithm} failed: {problem}"
-            if len(self._summaries) > 2000:
-                self._summaries.clear()
-            self._summaries[key] = summary
-        return analysis, summary, ""
+            return SummaryState(None, None, "loading")
+        return self.corpus.summary_if_analysed(article, self.algorithm, self.sentences)
 
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
         self.query_one("#right-switcher", ContentSwitcher).current = "reading"
@@ -910,20 +674,10 @@ class NewsReaderApp(App[int]):
     def _set_read_many(self, articles: Iterable[Article], read: bool) -> int:
         """Mark the articles read or unread everywhere: on screen, in the app's store and
         (in the background) in the library. Returns how many changed."""
-        changed = [a for a in dict.fromkeys(articles) if (article_id(a) in self.read_ids) != read]
-        for article in changed:
-            if read:
-                self.read_ids.add(article_id(article))
-            else:
-                self.read_ids.discard(article_id(article))
-            if self._read_state is not None:
-                self._read_state.set_read(article_id(article), read)
+        changed = self.reads.mark(articles, read, in_library=self.use_library)
         if not changed:
             return 0
-        if self.use_library:
-            # The library's own mark counts per feed and lets retention drop old stories.
-            self._queue_library_marks((article.key, read) for article in changed)
-        self.tree.refresh_marks(self.read_ids, [article.key for article in changed])
+        self.tree.refresh_marks(self.reads.ids, [article.key for article in changed])
         self._update_list_title()
         return len(changed)
 
@@ -981,11 +735,11 @@ class NewsReaderApp(App[int]):
         node = self.tree.cursor_node
         if node is not None and isinstance(node.data, GroupRow):
             members = node.data.members
-            unread = any(article_id(member) not in self.read_ids for member in members)
+            unread = any(article_id(member) not in self.reads.ids for member in members)
             self._set_read_many(members, unread)
             return
         if self.current is not None:
-            self._set_read(self.current, article_id(self.current) not in self.read_ids)
+            self._set_read(self.current, article_id(self.current) not in self.reads.ids)
 
     def action_mark_shown_read(self) -> None:
         """A: every story the list shows (after filters) is read."""
@@ -1008,7 +762,7 @@ class NewsReaderApp(App[int]):
         start = self._list_position(order)
         for step in range(1, len(order) + 1):
             article = order[(start + step) % len(order)]
-            if article_id(article) not in self.read_ids:
+            if article_id(article) not in self.reads.ids:
                 break
         else:
             self.notify("No unread stories in the list.")
@@ -1229,8 +983,14 @@ class NewsReaderApp(App[int]):
         corpus = self.corpus
         if corpus is None:
             return
+        markdown = CorpusMarkdown(corpus, self.algorithm, self.sentences)
         try:
-            text = self._markdown(corpus, entries)
+            text = "\n".join(
+                markdown.group(entry.group, entry.members)
+                if entry.is_group and entry.group is not None
+                else markdown.article(entry.members[0])
+                for entry in entries
+            )
             written = write_new_file(request.path, text, force=request.overwrite)
         except FileExistsError:
             self.post_message(ExportDone(None, f"{request.path} exists; not replaced."))
@@ -1240,26 +1000,6 @@ class NewsReaderApp(App[int]):
             self.post_message(ExportDone(None, f"Could not write {request.path}: {reason}"))
             return
         self.post_message(ExportDone(written))
-
-    def _markdown(self, corpus: Corpus, entries: Iterable[Entry]) -> str:
-        parts = []
-        for entry in entries:
-            analyses = {article_id(m): corpus.analysis(m) for m in entry.members}
-            summaries = {
-                article_id(m): corpus.summary(m, self.algorithm, self.sentences)
-                for m in entry.members
-            }
-            if entry.is_group and entry.group is not None:
-                members = {m.key: m for m in entry.members}
-                parts.append(group_markdown(entry.group, members, analyses, summaries))
-            else:
-                article = entry.members[0]
-                parts.append(
-                    article_markdown(
-                        article, analyses[article_id(article)], summaries[article_id(article)]
-                    )
-                )
-        return "\n".join(parts)
 
     def on_export_done(self, message: ExportDone) -> None:
         if message.path is None:
@@ -1323,7 +1063,7 @@ class NewsReaderApp(App[int]):
         self.paths = []
         self.groups = None
         self._group_of = {}
-        self._library_articles = {}
+        self._sync.forget()
         self._loading = []
         self.corpus = Corpus([], model=self.model, cache=self._cache)
         self.rebuild_list()
@@ -1338,15 +1078,10 @@ class NewsReaderApp(App[int]):
         corpus = self.corpus
         if corpus is None or not self.use_library:
             return
-        ids = {article_id(article) for article in corpus.articles}
-        fresh = [
-            article
-            for article in message.articles
-            if article.key not in corpus.by_key and article_id(article) not in ids
-        ]
+        fresh = arrivals(corpus, message.articles)
         if not fresh:
             return
-        _set_articles(corpus, [*corpus.articles, *fresh])
+        corpus.replace_articles([*corpus.articles, *fresh])
         self.new_keys.update(article.key for article in fresh)
         if self._arrival_timer is None:
             self._arrival_timer = self.set_timer(ARRIVAL_DELAY, self._show_arrivals)
@@ -1412,30 +1147,12 @@ class NewsReaderApp(App[int]):
         corpus = self.corpus
         if corpus is None:
             corpus = self.corpus = Corpus([], model=self.model, cache=self._cache)
-        before = corpus.by_key
-        before_ids = {article_id(article) for article in before.values()}
-        # A story already shown under another key (its feed moved) is not new.
-        arrived = {
-            article.key
-            for article in articles
-            if article.key not in before and article_id(article) not in before_ids
-        }
         if arrivals_are_new:
-            self.new_keys |= arrived
-        read_now: list[Article] = []
-        for article in articles:
-            if article_id(article) in self.read_ids:
-                continue
-            old = before.get(article.key)
-            if old is not None and article_id(old) in self.read_ids:
-                read_now.append(article)  # its text changed (the full page came)
-            elif old is None and article.key in read_keys:
-                read_now.append(article)
-        _set_articles(corpus, articles)
-        for article in read_now:
-            self.read_ids.add(article_id(article))
-            if self._read_state is not None:
-                self._read_state.set_read(article_id(article), True)
+            self.new_keys.update(article.key for article in arrivals(corpus, articles))
+        read_now = read_in_library(corpus.by_key, articles, read_keys, self.reads.ids)
+        corpus.replace_articles(articles)
+        # The library holds these marks already.
+        self.reads.mark(read_now, True, in_library=False)
         if not articles:
             self.groups = None
             self._group_of = {}
@@ -1475,24 +1192,12 @@ class NewsReaderApp(App[int]):
         if not message.problem and self.use_library:
             self.reload_library()
 
-    def _keys_for(self, binding_id: str) -> str:
-        """The key(s) in force for a binding, as shown to the user."""
-        for binding in self._all_bindings():
-            if binding.id == binding_id:
-                keys = self.settings.keymap.get(binding_id, binding.key)
-                return "/".join(self._key_display(key) for key in keys.split(","))
-        return binding_id
-
-    def _all_bindings(self) -> list[Binding]:
-        found = [*self.BINDINGS, *MainScreen.BINDINGS, *FeedsScreen.BINDINGS]
-        return [binding for binding in found if isinstance(binding, Binding)]
-
     # Settings --------------------------------------------------------------------
 
     def _theme_changed(self, _theme: object) -> None:
         self._save()
         self.tree.forget_styles()
-        self.tree.refresh_marks(self.read_ids)
+        self.tree.refresh_marks(self.reads.ids)
 
     def _save(self) -> None:
         settings = self.settings
@@ -1524,75 +1229,31 @@ class NewsReaderApp(App[int]):
     def on_unmount(self) -> None:
         self._save()
         self._offload.close()
-        if self._library is not None:
-            self._flush_library_marks()
-            self._library.close()
-
-    def _flush_library_marks(self, timeout: float = MARKS_FLUSH_SECONDS) -> None:
-        """Write the read marks still queued for the library before it closes (an update
-        under way holds it: wait a moment, then leave them; the app's store has them)."""
-        with self._marks_lock:
-            start = bool(self._library_marks) and not self._marks_writing
-            if start:
-                self._marks_writing = True
-        if start:
-            threading.Thread(target=self._write_library_marks, daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._marks_lock:
-                if not self._marks_writing and not self._library_marks:
-                    return
-            time.sleep(0.02)
+        if self._sync.is_open:
+            # An update under way holds the library: the marks wait a moment, then stay
+            # in the app's own store.
+            self._library_marks.flush(MARKS_FLUSH_SECONDS)
+            self._sync.close()
 
     # Keys: help screen and command palette -------------------------------------
 
     def key_rows(self) -> list[KeyRow]:
         """Every binding with the keys in force after remapping, for the help screen."""
-        sources: list[tuple[str, Iterable[BindingType]]] = [
-            ("everywhere", self.BINDINGS),
-            ("everywhere", MainScreen.BINDINGS),
-            ("list", ArticleTree.BINDINGS),
-            ("text panes", ScrollingPane.BINDINGS),
-            ("entities", EntityList.BINDINGS),
-            ("feeds", FeedsScreen.BINDINGS),
-            ("feeds", FeedList.BINDINGS),
-        ]
-        rows: list[KeyRow] = []
-        seen: set[tuple[str, str]] = set()
-        keymap = self.settings.keymap
-        for where, bindings in sources:
-            for binding in bindings:
-                if not isinstance(binding, Binding) or not binding.id:
-                    continue
-                if (binding.id, where) in seen or (binding.id, "everywhere") in seen:
-                    continue
-                seen.add((binding.id, where))
-                keys = keymap.get(binding.id, binding.key)
-                shown = ", ".join(self._key_display(key) for key in keys.split(","))
-                description = HELP_DESCRIPTIONS.get(binding.id, binding.description)
-                rows.append(KeyRow(shown, description, where, binding.id))
-        rows.append(KeyRow("ctrl+p", "Command palette", "everywhere", "command_palette"))
-        rows.append(KeyRow("enter / click", "Jump to the next mention", "entities", ""))
-        return rows
+        return self.keys_in_force.help_rows()
 
-    def _key_display(self, key: str) -> str:
-        key = key.strip()
-        return self.get_key_display(Binding(key, "", ""))
+    def _keys_for(self, binding_id: str) -> str:
+        """The key(s) in force for a binding, as shown to the user."""
+        return self.keys_in_force.for_id(binding_id)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in [*self.BINDINGS, *MainScreen.BINDINGS]:
-            if not isinstance(binding, Binding) or not binding.id:
-                continue
-            if binding.action in ("quit",) or self.check_action(binding.action, ()) is False:
-                continue
-            keys = self.settings.keymap.get(binding.id, binding.key)
-            shown = ", ".join(self._key_display(key) for key in keys.split(","))
-            longer = HELP_DESCRIPTIONS.get(binding.id)
-            help_text = f"key: {shown}" + (f" · {longer}" if longer else "")
+        for command in self.keys_in_force.palette_commands(self._can_run):
             yield SystemCommand(
-                binding.description, help_text, partial(self.run_action, binding.action)
+                command.title, command.help_text, partial(self.run_action, command.action)
             )
+
+    def _can_run(self, action: str) -> bool:
+        return self.check_action(action, ()) is not False
 
 
 def run_app(

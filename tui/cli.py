@@ -18,9 +18,8 @@ from summarise.config import Settings, load_settings
 from summarise.engine import Corpus
 from summarise.entities import DISPLAY_LABELS, top_entities
 from summarise.export import (
-    article_markdown,
+    CorpusMarkdown,
     group_file_stem,
-    group_markdown,
     slugify,
     write_new_file,
 )
@@ -198,6 +197,7 @@ class Run:
                 )
             raise UserError("no articles found in " + ", ".join(map(printable, args.paths)))
         self._warn_without_entities()
+        self.markdown = CorpusMarkdown(self.corpus, self.algorithm, self.sentences, self.ratio)
 
     def _warn_without_entities(self) -> None:
         try:
@@ -255,7 +255,7 @@ def _print_summaries(run: Run) -> None:
         run.out.write("\n")
         return
     if fmt == "markdown":
-        run.out.write("\n---\n\n".join(article_markdown(*row) for row in rows))
+        run.out.write("\n---\n\n".join(run.markdown.article(row[0]) for row in rows))
         return
     for number, (article, analysis, summary) in enumerate(rows):
         if number:
@@ -275,15 +275,6 @@ def _group_record(group: Group) -> dict[str, Any]:
     return {"id": group.id, "members": list(group.members), "why": group.why}
 
 
-def _group_documents(run: Run, groups: Sequence[Group]) -> list[str]:
-    by_id = run.corpus.analyses_by_id()
-    summaries = {
-        article.id: run.corpus.summary(article, run.algorithm, run.sentences, run.ratio)
-        for article in run.corpus.articles
-    }
-    return [group_markdown(group, run.corpus.by_key, by_id, summaries) for group in groups]
-
-
 def _print_groups(run: Run) -> None:
     groups = run.corpus.groups(run.threshold)
     fmt = run.args.format
@@ -292,7 +283,7 @@ def _print_groups(run: Run) -> None:
         run.out.write("\n")
         return
     if fmt == "markdown":
-        run.out.write("\n---\n\n".join(_group_documents(run, groups)))
+        run.out.write("\n---\n\n".join(run.markdown.group(group) for group in groups))
         return
     for number, group in enumerate(groups, start=1):
         if number > 1:
@@ -320,11 +311,15 @@ def _export(run: Run) -> int:
     documents: list[tuple[str, str]] = []  # (file name stem, Markdown)
     if run.args.groups:
         groups = run.corpus.groups(run.threshold)
-        for group, text in zip(groups, _group_documents(run, groups), strict=True):
+        for group in groups:
             title = run.corpus.by_key[group.members[0]].title
-            documents.append((group_file_stem(title), text))
+            documents.append((group_file_stem(title), run.markdown.group(group)))
     else:
-        documents = [(slugify(row[0].title), article_markdown(*row)) for row in run.analysed()]
+        run.corpus.analyse()  # all at once: faster than one by one
+        documents = [
+            (slugify(article.title), run.markdown.article(article))
+            for article in run.corpus.articles
+        ]
     taken: set[Path] = set()
     refused = 0
     for stem, text in documents:
@@ -345,9 +340,12 @@ def _export(run: Run) -> int:
 
 def open_library() -> Library:
     try:
-        return Library()
+        library = Library()
     except LibraryError as error:
         raise UserError(str(error)) from None
+    for warning in library.warnings:  # what was repaired on opening, one line each
+        print(f"newsreader: {printable(warning)}", file=sys.stderr)
+    return library
 
 
 def _feeds(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -437,10 +435,13 @@ def _update(out: TextIO, err: TextIO) -> int:
 
 def run_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "feeds":
-        return _feeds(args, out, err)
-    if args.command == "update":
-        return _update(out, err)
+    try:
+        if args.command == "feeds":
+            return _feeds(args, out, err)
+        if args.command == "update":
+            return _update(out, err)
+    except LibraryError as error:  # the library's file failed (full disk, read-only)
+        raise UserError(str(error)) from None
     settings = load_settings()
     run = Run(args, settings, out, err)
     if args.command == "summarise":

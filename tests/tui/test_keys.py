@@ -377,7 +377,7 @@ async def test_analysis_in_a_child_process_matches_the_thread(
     app = NewsReaderApp([corpus_file], use_processes=True)
     app.settings.export_dir = threaded.settings.export_dir
     monkey_threshold = pytest.MonkeyPatch()
-    monkey_threshold.setattr("tui.app.PROCESS_MIN_ARTICLES", 1)
+    monkey_threshold.setattr("tui.background.PROCESS_MIN_ARTICLES", 1)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)

@@ -24,6 +24,9 @@ from summarise.sources import LoadProblem, structure_document
 
 T = TypeVar("T")
 
+# Below this many articles a child process costs more to start than it saves.
+PROCESS_MIN_ARTICLES = 60
+
 
 def build_articles(documents: Sequence[RawDocument]) -> tuple[list[Article], list[LoadProblem]]:
     """Structure documents as ``sources.load_articles`` does (de-duplication is the caller's)."""
@@ -68,11 +71,17 @@ class Offload:
     """Runs a function in the child process (started on first use), or inline.
 
     If no child process can be started, everything runs inline: slower, never fatal.
+    ``processes_allowed`` False keeps everything inline (tests reuse their loaded pipeline).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, processes_allowed: bool = True) -> None:
         self._executor: ProcessPoolExecutor | None = None
         self._inline_only = False
+        self.processes_allowed = processes_allowed
+
+    def worth_a_process(self, count: int) -> bool:
+        """Work on ``count`` articles pays for the child process (and one is allowed)."""
+        return self.processes_allowed and count >= PROCESS_MIN_ARTICLES
 
     def _start(self) -> ProcessPoolExecutor | None:
         if self._executor is None and not self._inline_only:
