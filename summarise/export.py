@@ -77,10 +77,15 @@ def group_file_stem(first_title: str) -> str:
     return f"{slugify(first_title, 'group')}-group"
 
 
+_CLOSING_HASHES = re.compile(r"#+\s*$")
+
+
 def escape_markdown(text: str) -> str:
     """``text`` as one line of Markdown that renders as the same words and nothing more."""
     line = _INLINE_SPECIAL.sub(r"\\\1", one_line(text))
     line = _ENTITY_REFERENCE.sub(r"\\&", line)
+    # "#"s closing a heading are taken for markup ("# Vote for #" shows "Vote for").
+    line = _CLOSING_HASHES.sub(lambda m: m.group(0).replace("#", "\\#"), line)
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
 
 
@@ -266,8 +271,17 @@ def write_new_file(path: Path, text: str, force: bool = False) -> Path:
             raise  # the name is taken: never fall through to the replacing branch below
         except OSError:
             # No hard links on this file system: claim the name first, then fill it.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            os.replace(temporary, path)
+            claimed = False
+            try:
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                claimed = True
+                os.close(handle)
+                os.replace(temporary, path)
+            except BaseException:
+                if claimed:
+                    with contextlib.suppress(OSError):
+                        path.unlink()  # the empty file that claimed the name, never the user's
+                raise
         return path
     finally:
         with contextlib.suppress(OSError):

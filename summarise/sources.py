@@ -42,8 +42,9 @@ class LoadProblem(NamedTuple):
     message: str  # one line, fit for stderr
 
 
-class _Unreadable(Exception):
-    """A file that cannot be used; the message is shown to the user."""
+class _Unreadable(ValueError):
+    """A file that cannot be used; the message is shown to the user. A ValueError, as
+    callers of ``decode_bytes`` (pages fetched for the library) expect of bad data."""
 
 
 def seeds_path() -> Path:

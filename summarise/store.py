@@ -1,14 +1,20 @@
-"""SQLite stores: cached analyses (safe to delete) and which articles have been read.
+"""SQLite stores: cached analyses (safe to delete), which articles have been read, and
+what the feed library keeps outside its own file; plus the file-level safety the library
+shares with them (integrity check, moving a damaged file aside, copies, a lock between
+processes).
 
-Neither store is ever fatal: a corrupt database is moved aside and rebuilt, and a
-database that cannot be opened or written is replaced by an in-memory one. What went
-wrong is kept in ``warnings`` for the interface to show.
+No store is ever fatal: a corrupt database is moved aside and rebuilt (for user data,
+with whatever can still be read from it), and a database that cannot be opened or
+written is replaced by an in-memory one. What went wrong is kept in ``warnings`` for the
+interface to show.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import secrets
 import sqlite3
 import threading
 import time
@@ -27,6 +33,159 @@ ANALYSIS_FORMAT = 1
 STATE_FORMAT = 1
 
 IN_MEMORY = ":memory:"
+# How long a connection waits for another process's write before giving up. Every write
+# transaction here lasts milliseconds, so reaching this means something is stuck.
+BUSY_TIMEOUT_SECONDS = 10.0
+# Files SQLite keeps beside a database: its write-ahead log and rollback journal carry
+# data, the shared-memory index is rebuilt from them.
+_CARRIED = ("-wal", "-journal")
+_DERIVED = ("-shm",)
+_DAMAGE_WORDS = ("not a database", "malformed", "unknown format")
+
+
+def is_damage(problem: BaseException) -> bool:
+    """True when an SQLite error says the file itself is damaged (not busy, not denied)."""
+    message = str(problem).lower()
+    return any(word in message for word in _DAMAGE_WORDS)
+
+
+def database_damage(path: Path) -> str | None:
+    """Why the SQLite database at ``path`` is damaged, from SQLite's quick check of every
+    page; None when it is sound, missing or empty. Raises sqlite3.OperationalError when
+    it cannot be checked at all (busy, no permission): that is no damage to repair."""
+    try:
+        if path.stat().st_size == 0:
+            return None
+    except FileNotFoundError:
+        return None
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        rows = connection.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.OperationalError as problem:
+        if is_damage(problem):
+            return str(problem)
+        raise
+    except sqlite3.DatabaseError as problem:
+        return str(problem)
+    finally:
+        connection.close()
+    return None if rows and rows[0][0] == "ok" else "it failed SQLite's integrity check"
+
+
+def schema_version(path: Path) -> int:
+    """The ``user_version`` of the SQLite file at ``path``; 0 when it has none or cannot
+    be read."""
+    if not path.is_file():
+        return 0
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error:
+        return 0
+    try:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        connection.close()
+
+
+def move_aside(path: Path) -> Path | None:
+    """Rename a damaged database to ``<name>.damaged-<time>`` beside it, its journal and
+    write-ahead log with it; None when it cannot be moved."""
+    stamp = int(time.time())
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 2
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+        counter += 1
+    try:
+        path.replace(aside)
+    except OSError:
+        return None
+    for suffix in _CARRIED:
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).replace(aside.with_name(aside.name + suffix))
+    for suffix in _DERIVED:
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink()
+    return aside
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (write-ahead log included) at ``target``,
+    which appears whole or not at all. OSError or sqlite3.Error when it cannot be made."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        origin = sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)
+        with contextlib.closing(origin), contextlib.closing(sqlite3.connect(temporary)) as copy:
+            origin.backup(copy)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+class FileLock:
+    """An exclusive lock between processes (and between objects of one process) on the
+    file ``path``. The operating system releases it when its holder ends, even when
+    killed, so a lock is never left behind. TimeoutError after ``timeout`` seconds;
+    OSError when the lock file cannot be created (a read-only folder)."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._handle: int | None = None
+
+    def __enter__(self) -> Self:
+        try:
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except PermissionError:
+            handle = os.open(self.path, os.O_RDONLY)  # locking needs no write access
+        deadline = time.monotonic() + self.timeout
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                os.close(handle)
+                raise TimeoutError(f"{self.path} stayed locked for {self.timeout:.0f} s")
+            time.sleep(0.05)
+        self._handle = handle
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            _unlock(handle)
+            os.close(handle)
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(handle: int) -> bool:
+        os.lseek(handle, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        os.lseek(handle, 0, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def analysis_to_json(analysis: Analysis) -> str:
@@ -68,13 +227,15 @@ class _Database:
         self, path: Path, schema: str, format_version: int, disposable: tuple[str, ...] = ()
     ) -> None:
         """``disposable`` tables are dropped when the file has another format version;
-        a store without any (user data) moves such a file aside instead."""
+        a store without any (user data) moves such a file aside instead, and keeps what
+        can still be read from a damaged file."""
         self.path = path
         self.warnings: list[str] = []
         self._schema = schema
         self._format = format_version
         self._disposable = disposable
         self._lock = threading.Lock()
+        self._repaired = False
         self._connection = self._open()
 
     @property
@@ -83,7 +244,7 @@ class _Database:
         return self._connection_path != IN_MEMORY
 
     def _connect(self, target: str) -> sqlite3.Connection:
-        connection = sqlite3.connect(target, check_same_thread=False, timeout=5.0)
+        connection = sqlite3.connect(target, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             # Without this every small write waits for the disk; a lost last write
             # after a power cut only costs a re-analysis or one read mark.
@@ -111,52 +272,79 @@ class _Database:
             self._connection_path = str(self.path)
             return connection
         except sqlite3.DatabaseError as problem:
-            if self._is_corrupt(problem):
-                moved = self._move_aside()
-                if moved:
-                    try:
-                        connection = self._connect(str(self.path))
-                        self._connection_path = str(self.path)
-                        self.warnings.append(f"{self.path} was damaged; moved to {moved.name}")
-                        return connection
-                    except (sqlite3.Error, OSError) as second:
-                        problem = second
+            if is_damage(problem):
+                connection = self._rebuilt(problem)
+                if connection is not None:
+                    return connection
             self.warnings.append(f"cannot use {self.path} ({problem}); nothing will be kept")
         except OSError as problem:
             reason = problem.strerror or str(problem)
             self.warnings.append(f"cannot use {self.path} ({reason}); nothing will be kept")
         return self._connect(IN_MEMORY)
 
-    @staticmethod
-    def _is_corrupt(problem: sqlite3.DatabaseError) -> bool:
-        message = str(problem).lower()
-        return any(word in message for word in ("not a database", "malformed", "unknown format"))
-
-    def _move_aside(self) -> Path | None:
-        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
-        try:
-            self.path.replace(aside)
-        except OSError:
+    def _rebuilt(self, problem: BaseException) -> sqlite3.Connection | None:
+        """A new database in place of the damaged one, which is moved aside; for user
+        data, with every record that can still be read from it. None when that fails."""
+        self._repaired = True
+        moved = move_aside(self.path)
+        if moved is None:
             return None
-        for suffix in ("-wal", "-shm", "-journal"):
-            with contextlib.suppress(OSError):
-                self.path.with_name(self.path.name + suffix).unlink()
-        return aside
+        try:
+            connection = self._connect(str(self.path))
+        except (sqlite3.Error, OSError):
+            return None
+        self._connection_path = str(self.path)
+        note = ""
+        if not self._disposable:
+            kept = _salvage(connection, moved)
+            note = f"; {kept} records recovered from it" if kept else ""
+        self.warnings.append(f"{self.path} was damaged ({problem}); moved to {moved.name}{note}")
+        return connection
+
+    def _repair(self, problem: sqlite3.DatabaseError) -> bool:
+        """After damage found in use: a sound connection again (another store may have
+        rebuilt the file already), or the file rebuilt. Once per session."""
+        if self._repaired or not self.persistent:
+            return False
+        self._repaired = True
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.close()
+        try:
+            damage = database_damage(self.path)
+        except sqlite3.Error:
+            damage = str(problem)
+        connection = None
+        if damage is None:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                connection = self._connect(str(self.path))
+        else:
+            connection = self._rebuilt(damage)
+        if connection is None:
+            self._connection_path = IN_MEMORY
+            self.warnings.append(f"cannot use {self.path} ({problem}); nothing will be kept")
+            connection = self._connect(IN_MEMORY)
+        self._connection = connection
+        return True
 
     def run(self, action: Callable[[sqlite3.Connection], Any], default: Any = None) -> Any:
-        """``action`` under the lock; a failing database gives ``default`` and a warning."""
+        """``action`` under the lock; a failing database gives ``default`` and a warning.
+        A database found damaged in use is repaired and ``action`` tried once more."""
         with self._lock:
-            try:
-                result = action(self._connection)
-                self._connection.commit()
-                return result
-            except sqlite3.Error as problem:
-                with contextlib.suppress(sqlite3.Error):
-                    self._connection.rollback()
-                message = f"{self.path}: {problem}"
-                if message not in self.warnings:
-                    self.warnings.append(message)
-                return default
+            for attempt in range(2):
+                try:
+                    result = action(self._connection)
+                    self._connection.commit()
+                    return result
+                except sqlite3.Error as problem:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._connection.rollback()
+                    if attempt == 0 and is_damage(problem) and self._repair(problem):
+                        continue
+                    message = f"{self.path}: {problem}"
+                    if message not in self.warnings:
+                        self.warnings.append(message)
+                    return default
+            return default
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
@@ -172,7 +360,49 @@ CREATE TABLE IF NOT EXISTS analyses (
 _STATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS read_articles (
     article_id TEXT PRIMARY KEY, read_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS library_read (
+    feed_url TEXT NOT NULL, entry_id TEXT NOT NULL, read_at REAL NOT NULL,
+    PRIMARY KEY (feed_url, entry_id));
+CREATE TABLE IF NOT EXISTS library_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+def _salvage(connection: sqlite3.Connection, damaged: Path) -> int:
+    """Copy every record still readable in ``damaged`` into the same tables of
+    ``connection`` (each table up to its first unreadable page); how many."""
+    try:
+        source = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0
+    copied = 0
+    try:
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        for table in tables:
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(columns)
+            insert = (
+                f"INSERT OR IGNORE INTO {table} ({names}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"
+            )
+            rows: list[Any] = []
+            with contextlib.suppress(sqlite3.Error):
+                cursor = source.execute(f"SELECT {names} FROM {table}")
+                while batch := cursor.fetchmany(500):
+                    rows.extend(batch)
+            if rows:
+                connection.executemany(insert, rows)
+                copied += len(rows)
+        connection.commit()
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            connection.rollback()
+        return 0
+    finally:
+        source.close()
+    return copied
 
 
 class _Store:
@@ -278,3 +508,65 @@ class ReadState(_Store):
             lambda c: c.execute("SELECT article_id FROM read_articles").fetchall(), []
         )
         return {row[0] for row in rows}
+
+
+class LibraryLedger(_Store):
+    """What the feed library keeps outside its own file, so that rebuilding a damaged
+    library loses nothing the user did: which of its stories were read (by feed address
+    and entry id) and a few facts about the file. It shares the read-state database in
+    the data dir, which no cache rebuild touches."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        target = path if path is not None else data_dir() / STATE_DB_NAME
+        self._db = _Database(Path(target), _STATE_SCHEMA, STATE_FORMAT)
+
+    def set_read(self, entries: Iterable[tuple[str, str]], read: bool = True) -> None:
+        """Record ``entries`` (feed address, entry id) as read or unread, in one go."""
+        rows = list(entries)
+        if read:
+            now = time.time()
+            self._db.run(
+                lambda c: c.executemany(
+                    "INSERT OR REPLACE INTO library_read (feed_url, entry_id, read_at) "
+                    "VALUES (?, ?, ?)",
+                    [(feed, entry, now) for feed, entry in rows],
+                )
+            )
+        else:
+            self._db.run(
+                lambda c: c.executemany(
+                    "DELETE FROM library_read WHERE feed_url = ? AND entry_id = ?", rows
+                )
+            )
+
+    def read_entries(self) -> set[tuple[str, str]]:
+        rows = self._db.run(
+            lambda c: c.execute("SELECT feed_url, entry_id FROM library_read").fetchall(), []
+        )
+        return {(row[0], row[1]) for row in rows}
+
+    def move_feed(self, old: str, new: str) -> None:
+        """A feed's marks follow it to its new address."""
+        self._db.run(
+            lambda c: c.execute(
+                "UPDATE OR REPLACE library_read SET feed_url = ? WHERE feed_url = ?", (new, old)
+            )
+        )
+
+    def forget_before(self, when: float) -> None:
+        """Drop marks made before ``when`` (a time.time() value): their stories have long
+        left the feeds that brought them."""
+        self._db.run(lambda c: c.execute("DELETE FROM library_read WHERE read_at < ?", (when,)))
+
+    def fact(self, key: str) -> str | None:
+        row = self._db.run(
+            lambda c: c.execute("SELECT value FROM library_facts WHERE key = ?", (key,)).fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def set_fact(self, key: str, value: str) -> None:
+        self._db.run(
+            lambda c: c.execute(
+                "INSERT OR REPLACE INTO library_facts (key, value) VALUES (?, ?)", (key, value)
+            )
+        )

@@ -226,4 +226,8 @@ def summarise(
         return Summary(algorithm=algorithm, sentence_ids=())
     chosen = summariser(article, analysis, count)
     valid = sorted({index for index in chosen if 0 <= index < len(analysis.sentences)})
+    if not valid:
+        # An algorithm with nothing to rank (LSA when no word of the story is a content
+        # word: "It is what it is.") would show an empty summary; the lead is one.
+        valid = lead(article, analysis, count)
     return Summary(algorithm=algorithm, sentence_ids=tuple(valid[:count]))

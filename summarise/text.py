@@ -90,6 +90,21 @@ def _piece_end(line: str, limit: int) -> int:
     return limit // 2 + space + 1 if space >= 0 else limit
 
 
+_URL_UNSAFE = re.compile(
+    r"[\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2069\u3000\ufeff]"
+)
+
+
+def url_text(url: str) -> str:
+    """A web address fit to show and to follow: surrounding space removed, and every
+    control, invisible or space character inside percent-encoded (as a browser sends
+    it), so the address stays the same one instead of losing or gaining characters."""
+    return _URL_UNSAFE.sub(
+        lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8")),
+        url.strip(),
+    )
+
+
 def one_line(text: str) -> str:
     """``text`` made terminal-safe and folded onto a single line (titles, list rows)."""
     if text.isprintable():  # the common case, and much faster than the regular expressions

@@ -28,7 +28,7 @@ from summarise.ingest.roles import (
     split_ending_agency,
     split_lead_in,
 )
-from summarise.text import clean_text
+from summarise.text import clean_text, one_line, url_text
 
 
 def classify_lines(text: str) -> list[Block]:
@@ -102,8 +102,10 @@ def _split_first_dateline(layout: Layout) -> None:
 def build_article(doc: RawDocument) -> Article:
     """An Article with its blocks; metadata the document states wins over guesses."""
     text = clean_text(doc.text)
-    stated_title = clean_text(doc.title).strip()
-    stated_source = clean_text(doc.source).strip()
+    # Titles and sources are shown on one line: a line break or tab a source left in one
+    # (a feed title of two paragraphs) is a space.
+    stated_title = one_line(doc.title)
+    stated_source = one_line(doc.source)
     if doc.paragraphs_known:
         stated_title = _without_site(stated_title, stated_source)
         layout = _known_layout(text, stated_title)
@@ -118,7 +120,8 @@ def build_article(doc: RawDocument) -> Article:
         blocks = _fallback_body(blocks)
     if not title:
         title = _title_from_body(blocks)
-        blocks.insert(0, Block("title", title))
+        if title:  # a text without a body has no title either, and no empty block
+            blocks.insert(0, Block("title", title))
     standfirst = next((block.text for block in blocks if block.kind == "standfirst"), "")
     source = stated_source or guess_source(layout, title)
     title = _without_site(title, source)
@@ -128,7 +131,7 @@ def build_article(doc: RawDocument) -> Article:
         blocks=tuple(blocks),
         source=source,
         published=normalise_date(doc.published) or guess_date(layout),
-        url=clean_text(doc.url).strip(),
+        url=url_text(doc.url),
         standfirst=standfirst,
         origin=doc.origin,
     )
