@@ -721,10 +721,12 @@ class Library:
         return fetched
 
     def _drop_old(self, keep_days: int) -> int:
-        limit = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
+        limit = utc_now() - dt.timedelta(days=keep_days)
         dropped = 0
         for entry in self._reader.get_entries(read=True, important=False):
-            when = entry.published or entry.updated or entry.added
+            # A story's age in the library counts, not its date: an old story read
+            # today stays until it has been kept for keep_days.
+            when = entry.added or entry.published or entry.updated
             if when is None or _aware(when) >= limit:
                 continue
             if self._reader.get_tag(entry, _DROPPED, False):
@@ -932,6 +934,11 @@ def _is_teaser(entry: Any) -> bool:
     from summarise.sources import html_fragment_text
 
     return len(html_fragment_text(_entry_html(entry)).split()) < TEASER_WORDS
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC: the clock retention counts days on."""
+    return dt.datetime.now(dt.UTC)
 
 
 def _aware(when: dt.datetime) -> dt.datetime:

@@ -545,18 +545,23 @@ def test_read_marks_count_and_survive_reopening(httpserver: HTTPServer, library:
 
 
 def test_old_read_stories_are_dropped_and_unread_ones_stay(
-    httpserver: HTTPServer, library: Library
+    httpserver: HTTPServer, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The Courier's stories are from June 2024: older than 90 days, younger than 100 years.
+    import datetime as dt
+
+    # The Courier's stories are from June 2024, but a story's age counts from when it
+    # entered the library: read today, it stays until it has been kept keep_days.
     library.add_feed(serve(httpserver, "/feed.rss", "courier.rss"))
     serve(httpserver, "/stories/tramway", "tramway.html")
-    library.update(keep_days=36500)
+    library.update(keep_days=90)
     keys = {document.title: document.key for document in library.documents()}
     library.set_read(keys[TRAMWAY])
 
-    assert library.update(keep_days=36500).dropped == 0  # read but recent enough
+    assert library.update(keep_days=90).dropped == 0  # read, but stored today
     assert TRAMWAY in {document.title for document in library.documents()}
 
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=91)
+    monkeypatch.setattr(feeds_module, "utc_now", lambda: later)
     report = library.update(keep_days=90)
     assert report.dropped == 1
     titles = {document.title for document in library.documents()}
