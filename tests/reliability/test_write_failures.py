@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,24 +20,6 @@ from summarise.ingest.feeds import SUBSCRIPTIONS_BACKUP_NAME, Library
 from summarise.sources import seeds_path
 from tests.reliability.conftest import FeedSite, Folders, subscribed_library
 from tui.cli import main
-
-
-def _chmod_stops_writes() -> bool:
-    """False as root (or with the capability to override file modes), as in CI."""
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / "locked"
-        folder.mkdir()
-        folder.chmod(0o555)
-        try:
-            (folder / "probe").write_text("x")
-        except PermissionError:
-            return True
-        finally:
-            folder.chmod(0o755)
-        return False
-
-
-AS_ROOT = not _chmod_stops_writes()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -56,22 +37,6 @@ def no_space(*_: object, **__: object) -> None:
 
 
 # -- export ---------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(AS_ROOT, reason="chmod does not stop root; see the tests below")
-def test_export_to_a_read_only_folder_is_one_line_and_writes_nothing(
-    folders: Folders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        code, out, err = run(capsys, "export", str(seeds_path()), "--to", str(locked))
-    finally:
-        locked.chmod(0o755)
-    assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "Permission denied" in err
-    assert every_file(locked) == []
 
 
 def test_export_below_a_file_is_one_line_and_writes_nothing(
@@ -193,25 +158,6 @@ def test_an_update_on_a_read_only_library_is_one_line_and_the_library_survives(
         f"newsreader: the library {library_files.library}: its folder or file is read-only\n"
     )
     library_connections.clear()
-    assert_opens_and_updates(library_files, site)
-
-
-@pytest.mark.skipif(AS_ROOT, reason="chmod does not stop root; see the test above")
-def test_an_update_in_a_read_only_folder_is_one_line(
-    library_files: Folders, site: FeedSite, capsys: pytest.CaptureFixture[str]
-) -> None:
-    for path in library_files.data.iterdir():
-        path.chmod(0o444)
-    library_files.data.chmod(0o555)
-    try:
-        code, _, err = run(capsys, "update")
-    finally:
-        library_files.data.chmod(0o755)
-        for path in library_files.data.iterdir():
-            path.chmod(0o644)
-    assert code == 2
-    assert err.startswith("newsreader: ") and "Traceback" not in err
-    assert err.strip().splitlines()[-1].startswith("newsreader: ")
     assert_opens_and_updates(library_files, site)
 
 
