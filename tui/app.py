@@ -145,9 +145,11 @@ class NewsReaderApp(App[int]):
         use_processes: bool = True,
         use_library: bool = False,
         library: Library | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.paths = [str(path) for path in paths]
+        self._notices = list(notices)
         # The user's library (feeds and saved pages) is read when no paths are given.
         self.use_library = use_library or library is not None
         self.settings = settings if settings is not None else Settings()
@@ -258,6 +260,8 @@ class NewsReaderApp(App[int]):
         return self.query_one("#group-view", GroupView)
 
     def on_mount(self) -> None:
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=10, markup=False)
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -1257,10 +1261,16 @@ class NewsReaderApp(App[int]):
 
 
 def run_app(
-    paths: list[str], *, model: str | None, settings: Settings, library: bool = False
+    paths: list[str],
+    *,
+    model: str | None,
+    settings: Settings,
+    library: bool = False,
+    notices: Sequence[str] = (),
 ) -> int:
     """Run the reader on ``paths``, or on the user's library when ``library`` is set (the
-    command line has already resolved the defaults)."""
-    app = NewsReaderApp(paths, settings=settings, model=model, use_library=library)
+    command line has already resolved the defaults). ``notices`` are shown on opening:
+    what the command line did or repaired before the screen was taken over."""
+    app = NewsReaderApp(paths, settings=settings, model=model, use_library=library, notices=notices)
     result = app.run()
     return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)

@@ -463,21 +463,23 @@ def open_app(argv: Sequence[str], err: TextIO) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the reader needs a terminal; for plain output try 'newsreader summarise'")
     use_library = not paths
-    if addresses:
+    notices: list[str] = []  # shown again in the reader, which hides this terminal's lines
+    if addresses or use_library:
         with open_library() as library:
+            notices += [printable(warning) for warning in library.warnings]
             for address in addresses:
                 try:
-                    print(f"newsreader: {library.add_address(address)}", file=err)
+                    notices.append(library.add_address(address).capitalize())
                 except LibraryError as error:
                     raise UserError(str(error)) from None
-    elif use_library:
-        with open_library() as library:
-            use_library = not library.is_empty()
+            use_library = use_library and not library.is_empty()
     if not paths and not use_library:
         paths = [str(seeds_path())]  # nothing subscribed yet: the bundled sample pages
     from tui.app import run_app
 
-    return run_app(paths, model=args.model, settings=load_settings(), library=use_library)
+    return run_app(
+        paths, model=args.model, settings=load_settings(), library=use_library, notices=notices
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
