@@ -24,8 +24,11 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n|\r|[\v\f\u2028\u2029\x85]")
 _ANY_UNSAFE_CHARACTER = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    r"\u200b\u200e\u200f\u2060\ufeff]"
+    r"\u200b\u200e\u200f\u2060\ufeff\ud800-\udfff]"
 )
+# Half of a UTF-16 pair on its own (JSON's "\ud800", a file name's undecodable byte):
+# no character at all, and it cannot be written out as UTF-8.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Bidirectional overrides can reorder what a terminal shows, and zero-width spaces and
 # word joiners hide inside words so that the same name no longer matches itself; none
 # carries meaning here. Zero-width (non-)joiners stay: scripts and emoji need them.
@@ -36,7 +39,8 @@ _INVISIBLE_CONTROLS = dict.fromkeys(
 
 def clean_text(text: str) -> str:
     """Text safe to show in a terminal: escape sequences and control characters removed,
-    line ends normalised to ``\\n``; tabs and newlines kept."""
+    line ends normalised to ``\\n``, a lone surrogate replaced by U+FFFD; tabs and
+    newlines kept."""
     # Most text holds none of these; a scan for one character class is far cheaper than
     # the alternations below, which matters for feeds of thousands of stories.
     if not _ANY_UNSAFE_CHARACTER.search(text):
@@ -44,17 +48,21 @@ def clean_text(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _ANSI_SEQUENCE.sub("", text)
     text = text.translate(_INVISIBLE_CONTROLS)
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return _CONTROL_CHARACTERS.sub("", text)
 
 
 _UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+    r"\ud800-\udfff]"
 )
 
 
 def printable(text: str) -> str:
     """``text`` (a file name, a record id) for one line of terminal output: control and
-    direction characters are shown as escapes (``\\x1b``, ``\\n``) instead of acting."""
+    direction characters are shown as escapes (``\\x1b``, ``\\n``) instead of acting, and
+    a lone surrogate (an undecodable byte of a file name) as ``\\udcff``, which can be
+    printed."""
     return _UNPRINTABLE.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
@@ -98,10 +106,11 @@ _URL_UNSAFE = re.compile(
 def url_text(url: str) -> str:
     """A web address fit to show and to follow: surrounding space removed, and every
     control, invisible or space character inside percent-encoded (as a browser sends
-    it), so the address stays the same one instead of losing or gaining characters."""
+    it), so the address stays the same one instead of losing or gaining characters. A
+    lone surrogate, which is no character, becomes U+FFFD."""
     return _URL_UNSAFE.sub(
         lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8")),
-        url.strip(),
+        _LONE_SURROGATE.sub("\ufffd", url.strip()),
     )
 
 

@@ -38,6 +38,7 @@ def unsafe_characters(text: str) -> list[str]:
 def assert_screen_safe(text: str, what: str, *, one_line: bool = False) -> None:
     assert isinstance(text, str), (what, text)
     assert not TERMINAL_CONTROLS.search(text), (what, unsafe_characters(text), text[:200])
+    text.encode("utf-8")  # no lone surrogate: printing one raises UnicodeEncodeError
     if one_line:
         assert "\n" not in text and "\t" not in text, (what, text[:200])
 
@@ -84,6 +85,9 @@ HOSTILE_PIECES = [
     "\u200d",
     "\u200c",
     "\ufffd",
+    "\ud800",  # lone surrogates: JSON's "\ud800" escape, undecodable bytes of a file name
+    "\udcff",
+    "\ud83d",
     "[bold red]",
     "[/]",
     "[link=http://evil.example]",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import itertools
-import re
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -80,7 +79,7 @@ def exported(draw: st.DrawFn) -> tuple[Article, Analysis, Summary]:
         start = draw(st.integers(0, len(body) - 1))
         end = draw(st.integers(start + 1, min(len(body), start + 30)))
         mentions.append(Mention(body[start:end], draw(st.sampled_from(LABELS)), start, end))
-    analysis = Analysis(article.id, "property", tuple(spans), tuple(mentions))
+    analysis = Analysis("export", "property", tuple(spans), tuple(mentions))
     chosen = draw(st.sets(st.integers(0, max(0, len(spans) - 1)), max_size=4)) if spans else set()
     return article, analysis, Summary("property", tuple(sorted(chosen)))
 
@@ -122,11 +121,6 @@ def test_article_markdown_holds_no_controls_and_keeps_every_text_as_text(
     if article.standfirst.strip() and one_line(article.standfirst):
         quote = next(i for i, token in enumerate(tokens) if token.type == "blockquote_open")
         assert visible(tokens[quote + 2]) == one_line(article.standfirst)
-
-
-def _lost_closing_hashes(title: str) -> str:
-    """What an ATX heading shows of ``title`` when its closing "#"s are taken for markup."""
-    return re.sub(r"(?:^|[ \t]+)#+[ \t]*$", "", title)
 
 
 # Found by a property: "# News #" is an ATX heading with a closing sequence, so a headline

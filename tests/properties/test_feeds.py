@@ -80,7 +80,10 @@ def answers(draw: st.DrawFn) -> tuple[str, bytes, bytes]:
         else st.just(FEED_KINDS[kind])
     )
     page = draw(
-        st.one_of(html_page_text().map(str.encode).flatmap(mutated), st.binary(max_size=500))
+        st.one_of(
+            html_page_text().map(lambda page: page.encode("utf-8", "replace")).flatmap(mutated),
+            st.binary(max_size=500),
+        )
     )
     return content_type, draw(feed_bytes(PAGE, kind)), page
 

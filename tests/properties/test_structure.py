@@ -32,6 +32,7 @@ def assert_article_invariants(article: Article, *, needs_body: bool = True) -> N
         assert_screen_safe(block.text, f"{block.kind} block")
         assert block.text.strip(), f"empty {block.kind} block"
         assert PARAGRAPH_SEPARATOR not in block.text, block
+    assert len(article.id) == 16  # the id hashes the UTF-8 of title and body
     if needs_body:
         assert article.body_blocks, "no body"
         assert article.body.strip()
@@ -62,6 +63,9 @@ def raw_documents(draw: st.DrawFn) -> RawDocument:
 # Found by this property: a line break (here NEL) in a stated URL or title stayed in it.
 @example(RawDocument(key="story.txt", text="", url="http://a.example/\x85b"))
 @example(RawDocument(key="f#1", text="Text.", title="One\n\nTwo", paragraphs_known=True))
+# Found by this property: a lone surrogate (JSON's "\ud800") could not be hashed into
+# the article's id.
+@example(RawDocument(key="j#1", text="Text \ud800 here.", title="\udcff", url="http://a/\ud800"))
 def test_any_text_builds_an_article_safe_to_show(document: RawDocument) -> None:
     article = build_article(document)
     assert article.key == document.key
