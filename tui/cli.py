@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsreader",
         description=(
             "Read, summarise and group news articles in the terminal. With no command, "
-            "opens the reader on PATHs (default: the bundled sample articles)."
+            "opens the reader on PATHs, or on your library (the bundled sample pages "
+            "while it is empty)."
         ),
         epilog=(
             "commands: summarise [PATH...], groups [PATH...], export [PATH...] --to DIR, "
