@@ -35,6 +35,7 @@ from summarise.config import data_dir
 from summarise.export import write_new_file
 from summarise.ingest.retriever import mount as mount_retriever
 from summarise.ingest.web import (
+    Fetched,
     FetchError,
     fetch,
     is_web_address,
@@ -450,13 +451,10 @@ class Library:
                 self._restore_marks()
             self._write_backup()
             return f"subscribed to {one_line(page.url)}"
-        from summarise.sources import decode_bytes, html_document
-
         try:
-            html = decode_bytes(page.body)
+            document = _page_document(page)
         except ValueError as error:  # a PDF, an image: bytes that are not text
             raise LibraryError(f"{one_line(url)}: not a web page ({error})") from None
-        document = html_document(html, page.url, url=page.url)
         if document is None:
             raise LibraryError(f"{one_line(url)}: no readable text on this page")
         self._save_page(page.url, document)
@@ -784,11 +782,10 @@ class Library:
             text = html_fragment_text(_entry_html(entry))
         if not text.strip():
             return None
-        title = clean_text(html_fragment_text(entry.title or ""))
         return RawDocument(
             key=f"{entry.feed_url}#{entry.id}",
             text=clean_text(text),
-            title=one_line(title),
+            title=one_line(html_fragment_text(entry.title or "")),
             source=source,
             published=published,
             url=link,
@@ -908,18 +905,19 @@ def _linked_feed(url: str, body: bytes, headers: dict[str, str]) -> str:
     return ""
 
 
-def _page_text(link: str) -> str | None:
+def _page_document(page: Fetched) -> RawDocument | None:
+    """The article of a fetched web page, None when it has no readable text; ValueError
+    when its bytes are not text at all."""
     from summarise.sources import decode_bytes, html_document
 
+    return html_document(decode_bytes(page.body), page.url, url=page.url)
+
+
+def _page_text(link: str) -> str | None:
     try:
-        page = fetch(link)
-    except FetchError:
+        document = _page_document(fetch(link))
+    except (FetchError, ValueError):
         return None
-    try:
-        html = decode_bytes(page.body)
-    except (UnicodeError, ValueError):
-        return None
-    document = html_document(html, link, url=link)
     return document.text if document is not None else None
 
 
@@ -957,14 +955,19 @@ def _iso_date(when: dt.datetime | None) -> str:
 # OPML
 
 
-def opml_feeds(data: bytes) -> list[tuple[str, str]]:
-    """(feed address, folder) for every feed outline of an OPML document."""
+def _opml_root(data: bytes) -> ET.Element:
+    """The root element of an OPML document; LibraryError (one line) when it is not XML."""
     if b"<!ENTITY" in data.upper():
         raise LibraryError("the OPML file declares XML entities; refused")
     try:
-        root = ET.fromstring(data)
+        return ET.fromstring(data)
     except ET.ParseError as error:
         raise LibraryError(f"not an OPML file: malformed XML ({error})") from None
+
+
+def opml_feeds(data: bytes) -> list[tuple[str, str]]:
+    """(feed address, folder) for every feed outline of an OPML document."""
+    root = _opml_root(data)
     if root.tag.lower() != "opml":
         raise LibraryError(f"not an OPML file (root <{one_line(root.tag)}>)")
     found: list[tuple[str, str]] = []
@@ -994,12 +997,7 @@ def opml_feeds(data: bytes) -> list[tuple[str, str]]:
 
 def opml_pages(data: bytes) -> list[tuple[str, str]]:
     """(address, title) of the saved pages listed in a backup made by opml_document."""
-    if b"<!ENTITY" in data.upper():
-        raise LibraryError("the OPML file declares XML entities; refused")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        raise LibraryError(f"not an OPML file: malformed XML ({error})") from None
+    root = _opml_root(data)
     pages = []
     for outline in root.iter("outline"):
         if outline.get("text") != _PAGES_OUTLINE:
