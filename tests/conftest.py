@@ -10,3 +10,9 @@ from summarise.nlp import Pipeline, load_pipeline
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
     return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """Test HTTP servers listen on the IPv4 loopback only, on a free port."""
+    return ("127.0.0.1", 0)

@@ -31,11 +31,6 @@ SENTENCE = (
 )
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
-
-
 @dataclass
 class Folders:
     data: Path

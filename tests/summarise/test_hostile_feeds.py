@@ -14,12 +14,8 @@ from werkzeug import Request, Response
 
 from summarise.ingest import web
 from summarise.ingest.feeds import Library
+from tests.loopback import opml_of
 from tests.summarise.test_library import fixture_text, requests_to, serve
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
 
 
 @pytest.fixture
@@ -29,8 +25,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
 
 
 def subscribe(library: Library, *urls: str) -> None:
-    outlines = "".join(f'<outline type="rss" text="f" xmlUrl="{url}"/>' for url in urls)
-    library.import_opml(f'<opml version="2.0"><body>{outlines}</body></opml>'.encode())
+    library.import_opml(opml_of(*urls))
 
 
 def failures_of(library: Library) -> dict[str, str]:

@@ -5,7 +5,6 @@ moved feeds. Nothing here leaves 127.0.0.1; the feeds and pages are invented
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from werkzeug import Request, Response
 
 from summarise.ingest import feeds as feeds_module
 from summarise.ingest.feeds import Library, LibraryError
+from tests.loopback import opml_of, refused_address
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 ETAG = '"courier-v1"'
@@ -50,25 +50,6 @@ def requests_to(server: HTTPServer, path: str, method: str = "GET") -> list[Requ
     return [
         request for request, _ in server.log if request.path == path and request.method == method
     ]
-
-
-def refused_address() -> str:
-    """An address on 127.0.0.1 where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/feed.rss"
-
-
-def opml_of(*urls: str) -> bytes:
-    outlines = "".join(f'<outline type="rss" text="f" xmlUrl="{url}"/>' for url in urls)
-    return f'<opml version="2.0"><body>{outlines}</body></opml>'.encode()
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    """The test server listens on the IPv4 loopback only, on a free port."""
-    return ("127.0.0.1", 0)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 from collections.abc import Iterator
 from email.utils import format_datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from textual.widgets import Input
 from summarise.config import Settings
 from summarise.ingest.feeds import Library
 from summarise.sources import seeds_path
+from tests.loopback import opml_of, refused_address
 from tests.tui.conftest import BRIDGE_A, BRIDGE_B, ORCHARD, settle
 from tui.app import NewsReaderApp
 from tui.screens.confirm import ConfirmDialog
@@ -70,25 +70,6 @@ HOSTILE_TITLE = "[bold]Dunmore[/bold] \x1b[31mPost"
 def serve(server: HTTPServer, path: str, body: str) -> str:
     server.expect_request(path).respond_with_data(body, content_type=RSS)
     return server.url_for(path)
-
-
-def refused_address() -> str:
-    """An address on 127.0.0.1 where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/feed.rss"
-
-
-def opml_of(*urls: str) -> bytes:
-    outlines = "".join(f'<outline type="rss" text="f" xmlUrl="{url}"/>' for url in urls)
-    return f'<opml version="2.0"><body>{outlines}</body></opml>'.encode()
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    """The test server listens on the IPv4 loopback only, on a free port."""
-    return ("127.0.0.1", 0)
 
 
 @pytest.fixture
