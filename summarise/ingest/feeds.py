@@ -408,13 +408,7 @@ class Library:
     def add_feed(self, url: str) -> str:
         """Subscribe to ``url``: a feed, or a page that links its feed. Returns the feed's
         address. The feed is fetched to check it; its stories arrive with update()."""
-        url = url.strip()
-        if not is_web_address(url):
-            raise LibraryError(f"not a web address (http or https): {one_line(url)}")
-        try:
-            page = fetch(url)
-        except FetchError as error:
-            raise LibraryError(f"{one_line(url)}: {error}") from None
+        url, page = _fetch_address(url)
         feed_url = page.url if _looks_like_feed(page.content_type, page.body) else ""
         if not feed_url:
             feed_url = _linked_feed(page.url, page.body, page.headers)
@@ -428,13 +422,7 @@ class Library:
     def add_address(self, url: str) -> str:
         """Read ``url`` at once and keep it: a feed is subscribed to and updated, any other
         page is saved as a story. Returns what was done, for the user."""
-        url = url.strip()
-        if not is_web_address(url):
-            raise LibraryError(f"not a web address (http or https): {one_line(url)}")
-        try:
-            page = fetch(url)
-        except FetchError as error:
-            raise LibraryError(f"{one_line(url)}: {error}") from None
+        url, page = _fetch_address(url)
         if _looks_like_feed(page.content_type, page.body):
             from reader.exceptions import UpdateError
 
@@ -903,6 +891,18 @@ def _linked_feed(url: str, body: bytes, headers: dict[str, str]) -> str:
         if is_web_address(link.href):
             return link.href
     return ""
+
+
+def _fetch_address(url: str) -> tuple[str, Fetched]:
+    """(the address as typed less spaces, what it serves); LibraryError (one line) when
+    it is not a web address or cannot be fetched."""
+    url = url.strip()
+    if not is_web_address(url):
+        raise LibraryError(f"not a web address (http or https): {one_line(url)}")
+    try:
+        return url, fetch(url)
+    except FetchError as error:
+        raise LibraryError(f"{one_line(url)}: {error}") from None
 
 
 def _page_document(page: Fetched) -> RawDocument | None:
