@@ -67,6 +67,12 @@ COURIER = rss(
 HOSTILE_TITLE = "[bold]Dunmore[/bold] \x1b[31mPost"
 
 
+def subscribe_gazette_and_courier(server: HTTPServer, library: Library) -> None:
+    """Two outlets whose bridge stories make one group, and an orchard story alone."""
+    library.add_feed(serve(server, "/gazette.rss", GAZETTE))
+    library.add_feed(serve(server, "/courier.rss", COURIER))
+
+
 def serve(server: HTTPServer, path: str, body: str) -> str:
     server.expect_request(path).respond_with_data(body, content_type=RSS)
     return server.url_for(path)
@@ -199,8 +205,7 @@ async def test_stories_are_kept_for_the_next_start_offline(
 async def test_n_goes_to_the_next_unread_story(
     httpserver: HTTPServer, library: Library, data_dirs: dict[str, Path]
 ) -> None:
-    library.add_feed(serve(httpserver, "/gazette.rss", GAZETTE))
-    library.add_feed(serve(httpserver, "/courier.rss", COURIER))
+    subscribe_gazette_and_courier(httpserver, library)
     app = library_app(library, data_dirs, grouping=False, read_whole_group=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -256,8 +261,7 @@ async def test_n_walks_mentions_once_an_entity_is_chosen(
 async def test_a_marks_what_is_shown_read(
     httpserver: HTTPServer, library: Library, data_dirs: dict[str, Path]
 ) -> None:
-    library.add_feed(serve(httpserver, "/gazette.rss", GAZETTE))
-    library.add_feed(serve(httpserver, "/courier.rss", COURIER))
+    subscribe_gazette_and_courier(httpserver, library)
     app = library_app(library, data_dirs, grouping=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -286,8 +290,7 @@ async def test_a_marks_what_is_shown_read(
 async def test_reading_one_story_of_a_group_reads_the_group(
     httpserver: HTTPServer, library: Library, data_dirs: dict[str, Path]
 ) -> None:
-    library.add_feed(serve(httpserver, "/gazette.rss", GAZETTE))
-    library.add_feed(serve(httpserver, "/courier.rss", COURIER))
+    subscribe_gazette_and_courier(httpserver, library)
     app = library_app(library, data_dirs)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -313,8 +316,7 @@ async def test_reading_one_story_of_a_group_reads_the_group(
 async def test_reading_one_story_of_a_group_can_leave_the_others_unread(
     httpserver: HTTPServer, library: Library, data_dirs: dict[str, Path]
 ) -> None:
-    library.add_feed(serve(httpserver, "/gazette.rss", GAZETTE))
-    library.add_feed(serve(httpserver, "/courier.rss", COURIER))
+    subscribe_gazette_and_courier(httpserver, library)
     app = library_app(library, data_dirs, read_whole_group=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
