@@ -819,6 +819,13 @@ def _mark(check: bool | None) -> str:
     return {True: "ok", False: "WRONG", None: "not scored"}[check]
 
 
+def _why_unscored(right: bool | None, gold: str, not_in_text: str) -> str:
+    """Why a field was not scored on a page: no gold value, or the text does not hold it."""
+    if right is not None:
+        return ""
+    return " (no gold)" if not gold else f" ({not_in_text})"
+
+
 def error_report(results: Sequence[PageResult]) -> str:
     out = []
     wrong = [r for r in results if r.ours_wrong()]
@@ -833,11 +840,7 @@ def error_report(results: Sequence[PageResult]) -> str:
             f"    ours: {ours.title!r}",
         ]
         source = r.source_right(OURS)
-        why = (
-            ""
-            if source is not None
-            else (" (no gold)" if not gold.source else " (text does not name the site)")
-        )
+        why = _why_unscored(source, gold.source, "text does not name the site")
         out.append(
             f"  source {_mark(source)}{why}: gold ({gold.source_from or 'none'}) {gold.source!r}"
             f", ours {ours.source!r}"
@@ -849,11 +852,7 @@ def error_report(results: Sequence[PageResult]) -> str:
             )
         else:
             why_utc = ""
-        why = (
-            ""
-            if date is not None
-            else (" (no gold)" if not gold.date else " (text does not write it)")
-        )
+        why = _why_unscored(date, gold.date, "text does not write it")
         out.append(
             f"  date   {_mark(date)}{why}: gold ({gold.date_from or 'none'}) {gold.date!r},"
             f" ours {ours.date!r}{why_utc}"
