@@ -677,14 +677,12 @@ class Library:
         return moved
 
     def _fetch_full_texts(self) -> int:
+        # The store leaves out what has its page already or was dropped, so an update
+        # looks at the stories still waiting, not at the whole library again.
         wanted = [
             entry
-            for entry in self._reader.get_entries()
-            if _is_teaser(entry)
-            and entry.link
-            and is_web_address(entry.link)
-            and self._reader.get_tag(entry, _FULL_TEXT, None) is None
-            and not self._reader.get_tag(entry, _DROPPED, False)
+            for entry in self._reader.get_entries(tags=[f"-{_FULL_TEXT}", f"-{_DROPPED}"])
+            if entry.link and is_web_address(entry.link) and _is_teaser(entry)
         ]
         by_link: dict[str, list[Any]] = {}
         for entry in wanted:
@@ -709,13 +707,11 @@ class Library:
     def _drop_old(self, keep_days: int) -> int:
         limit = utc_now() - dt.timedelta(days=keep_days)
         dropped = 0
-        for entry in self._reader.get_entries(read=True, important=False):
+        for entry in self._reader.get_entries(read=True, important=False, tags=[f"-{_DROPPED}"]):
             # A story's age in the library counts, not its date: an old story read
             # today stays until it has been kept for keep_days.
             when = entry.added or entry.published or entry.updated
             if when is None or _aware(when) >= limit:
-                continue
-            if self._reader.get_tag(entry, _DROPPED, False):
                 continue
             self._reader.set_tag(entry, _DROPPED, True)
             self._reader.delete_tag(entry, _FULL_TEXT, missing_ok=True)
