@@ -484,8 +484,8 @@ class Library:
         for feed in self._reader.get_feeds():
             if feed.url == PAGES_FEED:
                 continue
-            counts = self._reader.get_entry_counts(feed=feed)
-            dropped = sum(1 for _ in self._dropped_entries(feed.url))
+            # Dropped stories are read ones, so leaving them out changes no unread count.
+            kept = self._reader.get_entry_counts(feed=feed, tags=[f"-{_DROPPED}"])
             error = ""
             if feed.last_exception is not None:
                 error = str(self._reader.get_tag(feed, _ERROR, "")) or _stored_why(
@@ -495,8 +495,8 @@ class Library:
                 FeedInfo(
                     url=feed.url,
                     title=one_line(feed.user_title or feed.title or ""),
-                    articles=counts.total - dropped,
-                    unread=counts.total - counts.read,
+                    articles=kept.total,
+                    unread=kept.total - kept.read,
                     updated=_iso(feed.last_updated),
                     error=error,
                     folder=str(self._reader.get_tag(feed, _FOLDER, "")),
@@ -717,9 +717,6 @@ class Library:
             self._reader.delete_tag(entry, _FULL_TEXT, missing_ok=True)
             dropped += 1
         return dropped
-
-    def _dropped_entries(self, feed_url: str) -> Iterator[Any]:
-        return iter(self._reader.get_entries(feed=feed_url, tags=[_DROPPED]))
 
     # -- stories -------------------------------------------------------------------
 
