@@ -7,23 +7,28 @@ text was analysed before with the same pipeline), summaries and groups.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
-from summarise.article import Analysis, Article, Group, Summary
+from summarise.analysis_pool import AnalysisPool, worth_a_pool
+from summarise.article import Analysis, Article, EntityCount, Group, Summary
+from summarise.entities import entity_counts, entity_request
 from summarise.grouping import DEFAULT_THRESHOLD, group_articles
 from summarise.ingest.feeds import Library
-from summarise.nlp import Pipeline, analyse_many, load_pipeline
+from summarise.nlp import ModelChoice, Pipeline, analyse_many, load_pipeline, resolve_model
 from summarise.sources import LoadProblem, load_articles, structure_documents
 from summarise.store import AnalysisCache
-from summarise.summarisers import DEFAULT_ALGORITHM, summarise
+from summarise.summarisers import DEFAULT_ALGORITHM, summarise, summary_request
 
 ProgressCallback = Callable[[int, int], None]
 
 # Summaries kept for asking again (the reader asks on every redraw); at this many the
 # store starts afresh, which is plenty for a session's reading at a few lengths.
 SUMMARY_CACHE_SIZE = 2000
+# Analyses are written to the cache this many at a time: one transaction each.
+CACHE_WRITE_BATCH = 64
 
 
 class SummaryState(NamedTuple):
@@ -45,13 +50,18 @@ class Corpus:
         *,
         model: str | None = None,
         cache: AnalysisCache | None = None,
+        cores: int | None = None,
     ) -> None:
+        """``cores``: how many processes may analyse at once (default: every core)."""
         self.articles: list[Article] = list(articles)
         self.problems: list[LoadProblem] = list(problems)
         self.by_key: dict[str, Article] = {article.key: article for article in self.articles}
         self._model = model or None
         self._cache = cache
         self._pipeline: Pipeline | None = None
+        self._choice: ModelChoice | None = None
+        self._cores = cores
+        self._pool: AnalysisPool | None = None
         self._analyses: dict[str, Analysis] = {}
         # key: (article id, algorithm, sentences, ratio)
         self._summaries: dict[tuple[str, str, int | None, float | None], Summary] = {}
@@ -68,7 +78,7 @@ class Corpus:
         cache: AnalysisCache | None = None,
     ) -> Corpus:
         problems: list[LoadProblem] = []
-        articles = load_articles(paths, problems)
+        articles = load_articles(paths, problems, cache)
         return cls(articles, problems, model=model, cache=cache)
 
     @classmethod
@@ -81,7 +91,7 @@ class Corpus:
     ) -> Corpus:
         """Every story stored in the user's library."""
         problems: list[LoadProblem] = []
-        articles = structure_documents(library.documents(), problems)
+        articles = structure_documents(library.documents(), problems, cache)
         return cls(articles, problems, model=model, cache=cache)
 
     def replace_articles(self, articles: Sequence[Article]) -> None:
@@ -93,10 +103,29 @@ class Corpus:
         self.by_key = {article.key: article for article in self.articles}
 
     @property
+    def model(self) -> ModelChoice:
+        """The model analyses come from, known without loading it; ModelNotFound if a
+        model was named that is not installed."""
+        with self._lock:
+            if self._choice is None:
+                self._choice = resolve_model(self._model)
+            return self._choice
+
+    @property
+    def fingerprint(self) -> str:
+        return self.model.fingerprint
+
+    @property
     def pipeline(self) -> Pipeline:
+        """The loaded model: seconds to load, so only asked for when an analysis is missing."""
         with self._lock:
             if self._pipeline is None:
                 self._pipeline = load_pipeline(self._model)
+                # What was loaded is what analyses are filed under, should it differ from
+                # what the metadata promised (a broken package, a fallback).
+                self._choice = ModelChoice(
+                    self._pipeline.name, self._pipeline.version, self._pipeline.has_entities
+                )
             return self._pipeline
 
     def cached_analysis(self, article: Article) -> Analysis | None:
@@ -115,32 +144,68 @@ class Corpus:
         articles: Sequence[Article] | None = None,
         progress: ProgressCallback | None = None,
     ) -> None:
-        """Analyse the given articles (default: all), reusing cached results."""
+        """Analyse the given articles (default: all), reusing cached results; the model
+        is loaded only if one is missing, and a large batch is shared between cores."""
         wanted = list(self.articles if articles is None else articles)
         total = len(wanted)
         with self._lock:
-            pipeline = self.pipeline
-            missing: list[Article] = []
-            done = 0
-            for article in wanted:
-                if article.id in self._analyses:
-                    done += 1
-                    continue
-                cached = self._cache.get(article.id, pipeline.fingerprint) if self._cache else None
-                if cached is not None:
-                    self._analyses[article.id] = cached
-                    done += 1
-                else:
-                    missing.append(article)
+            missing = [article for article in wanted if article.id not in self._analyses]
+            if missing and self._cache is not None:
+                found = self._cache.get_many([a.id for a in missing], self.fingerprint)
+                self._analyses.update(found)
+                missing = [article for article in missing if article.id not in found]
+            missing = list({article.id: article for article in missing}.values())
+            done = total - len(missing)
             if progress is not None:
                 progress(done, total)
-            for analysis in analyse_many(missing, pipeline):
+            unsaved: list[Analysis] = []
+            for analysis in self._analysed(missing):
                 self._analyses[analysis.article_id] = analysis
-                if self._cache is not None:
-                    self._cache.put(analysis)
+                unsaved.append(analysis)
+                if len(unsaved) >= CACHE_WRITE_BATCH:
+                    self._save(unsaved)
                 done += 1
                 if progress is not None:
-                    progress(done, total)
+                    progress(min(done, total), total)
+            self._save(unsaved)
+
+    def _save(self, analyses: list[Analysis]) -> None:
+        if self._cache is not None and analyses:
+            self._cache.put_many(analyses)
+        analyses.clear()
+
+    def _analysed(self, articles: list[Article]) -> Iterator[Analysis]:
+        if not articles:
+            return
+        if worth_a_pool(articles, self._cores):
+            if self._pool is None:
+                self._pool = AnalysisPool(self._model, self._cores)
+            done: set[str] = set()
+            try:
+                for analysis in self._pool.analyse(articles):
+                    done.add(analysis.article_id)
+                    yield analysis
+                return
+            except (BrokenProcessPool, OSError):
+                # A worker that died (out of memory, killed) must not lose the run:
+                # what is left is analysed here.
+                self._pool.close()
+                self._pool = None
+                articles = [article for article in articles if article.id not in done]
+        yield from analyse_many(articles, self.pipeline)
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def summary(
         self,
@@ -150,14 +215,66 @@ class Corpus:
         ratio: float | None = None,
     ) -> Summary:
         """The article's summary (analysed first if need be); made once per length."""
-        key = (article.id, algorithm, sentences, ratio)
-        found = self._summaries.get(key)
-        if found is None:
-            found = summarise(article, self.analysis(article), algorithm, sentences, ratio)
-            if len(self._summaries) > SUMMARY_CACHE_SIZE:
+        return self.summaries([article], algorithm, sentences, ratio)[0]
+
+    def summaries(
+        self,
+        articles: Sequence[Article],
+        algorithm: str = DEFAULT_ALGORITHM,
+        sentences: int | None = None,
+        ratio: float | None = None,
+    ) -> list[Summary]:
+        """Each article's summary, from memory or the cache when it was made before."""
+        keys = [(article.id, algorithm, sentences, ratio) for article in articles]
+        missing = [a for a, key in zip(articles, keys, strict=True) if key not in self._summaries]
+        if missing:
+            self.analyse(missing)
+            if len(self._summaries) + len(missing) > SUMMARY_CACHE_SIZE:
                 self._summaries.clear()
-            self._summaries[key] = found
-        return found
+            self._fill_summaries(missing, algorithm, sentences, ratio)
+        return [self._summaries[key] for key in keys]
+
+    def _fill_summaries(
+        self,
+        articles: Sequence[Article],
+        algorithm: str,
+        sentences: int | None,
+        ratio: float | None,
+    ) -> None:
+        request = summary_request(algorithm, sentences, ratio)
+        stored: dict[str, object] = {}
+        if self._cache is not None:
+            stored = self._cache.get_derived([a.id for a in articles], self.fingerprint, request)
+        made: list[tuple[str, list[int]]] = []
+        for article in articles:
+            analysis = self._analyses[article.id]
+            summary = _stored_summary(algorithm, stored.get(article.id), analysis)
+            if summary is None:
+                summary = summarise(article, analysis, algorithm, sentences, ratio)
+                made.append((article.id, list(summary.sentence_ids)))
+            self._summaries[(article.id, algorithm, sentences, ratio)] = summary
+        if made and self._cache is not None:
+            self._cache.put_derived(made, self.fingerprint, request)
+
+    def entities(self, articles: Sequence[Article]) -> list[list[EntityCount]]:
+        """Each article's named things, merged and counted (see ``entity_counts``),
+        from the cache when they were counted before."""
+        self.analyse(articles)
+        request = entity_request()
+        stored: dict[str, object] = {}
+        if self._cache is not None:
+            stored = self._cache.get_derived([a.id for a in articles], self.fingerprint, request)
+        made: list[tuple[str, list[list[object]]]] = []
+        result = []
+        for article in articles:
+            counts = _stored_entities(stored.get(article.id))
+            if counts is None:
+                counts = entity_counts(self._analyses[article.id])
+                made.append((article.id, [[c.text, c.label, c.count] for c in counts]))
+            result.append(counts)
+        if made and self._cache is not None:
+            self._cache.put_derived(made, self.fingerprint, request)
+        return result
 
     def summary_if_analysed(
         self, article: Article, algorithm: str = DEFAULT_ALGORITHM, sentences: int | None = None
@@ -180,3 +297,22 @@ class Corpus:
 
     def groups(self, threshold: float = DEFAULT_THRESHOLD) -> list[Group]:
         return group_articles(self.articles, self.analyses_by_id(), threshold)
+
+
+def _stored_summary(algorithm: str, stored: object, analysis: Analysis) -> Summary | None:
+    """The stored sentence ids as a summary, if they are a list of this analysis's."""
+    if not isinstance(stored, list):
+        return None
+    count = len(analysis.sentences)
+    if not all(isinstance(i, int) and 0 <= i < count for i in stored):
+        return None
+    return Summary(algorithm, tuple(stored))
+
+
+def _stored_entities(stored: object) -> list[EntityCount] | None:
+    if not isinstance(stored, list):
+        return None
+    try:
+        return [EntityCount(str(text), str(label), int(count)) for text, label, count in stored]
+    except (TypeError, ValueError):
+        return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
 
 from summarise.article import Analysis, EntityCount, Mention
+from summarise.versions import code_digest
 
 # spaCy label -> what the reader sees. Numbers, money, percentages, times and
 # quantities are left out: they are rarely what a story is about.
@@ -38,6 +40,8 @@ _SPACES = re.compile(r"\s+")
 _NAME_PARTS = re.compile(r"[\s\-‐–]+")
 
 
+# Names repeat across a library's stories; listing entities keys every mention again.
+@lru_cache(maxsize=65536)
 def surface_key(text: str) -> str:
     """The form a name is merged under: no leading "the", no possessive, case folded."""
     text = _SPACES.sub(" ", text.strip())
@@ -46,6 +50,7 @@ def surface_key(text: str) -> str:
     return text.strip(" .,;:\"'“”‘’()").casefold()
 
 
+@lru_cache(maxsize=65536)
 def _display_form(text: str) -> str:
     text = _SPACES.sub(" ", text.strip())
     text = _LEADING_ARTICLE.sub("", text)
@@ -54,6 +59,12 @@ def _display_form(text: str) -> str:
 
 def _name_parts(key: str) -> list[str]:
     return [part for part in _NAME_PARTS.split(key) if part]
+
+
+@lru_cache(maxsize=65536)
+def _short_form(key: str) -> str:
+    """How a name key is written as a short form of a longer name ("U.N." -> "un")."""
+    return " ".join(_name_parts(key.replace(".", "")))
 
 
 def _acronym(key: str) -> str:
@@ -108,7 +119,7 @@ def make_consistent(mentions: Sequence[Mention]) -> list[Mention]:
     for mention in mentions:
         key = surface_key(mention.text)
         label = chosen[key]
-        short = " ".join(_name_parts(key.replace(".", "")))
+        short = _short_form(key)
         if short in inherited:
             label = inherited[short]
         if label != mention.label:
@@ -133,7 +144,7 @@ def entity_counts(analysis: Analysis) -> list[EntityCount]:
         if not key:
             continue
         if mention.label in ("PERSON", "ORG"):
-            short = " ".join(_name_parts(key.replace(".", "")))
+            short = _short_form(key)
             key = full_names.get(short, key)
         counts[key] += 1
         labels[key][mention.label] += 1
@@ -168,9 +179,19 @@ def _full_person_names(mentions: Sequence[Mention]) -> dict[str, str]:
     return {short: next(iter(fulls)) for short, fulls in candidates.items() if len(fulls) == 1}
 
 
-def top_entities(analysis: Analysis, n: int = 8) -> list[EntityCount]:
-    """The ``n`` most mentioned people, organisations, places and other named things."""
-    return [count for count in entity_counts(analysis) if count.label in _TOPIC_LABELS][:n]
+def entity_request() -> str:
+    """What a stored entity list was made by: this module's code."""
+    return "entities:" + code_digest("summarise.entities")
+
+
+def top_entities(
+    analysis: Analysis, n: int = 8, counts: Sequence[EntityCount] | None = None
+) -> list[EntityCount]:
+    """The ``n`` most mentioned people, organisations, places and other named things
+    (of ``counts`` when the article's entity counts are known already)."""
+    if counts is None:
+        counts = entity_counts(analysis)
+    return [count for count in counts if count.label in _TOPIC_LABELS][:n]
 
 
 def mentions_of(analysis: Analysis, entity: EntityCount) -> list[Mention]:
@@ -645,6 +666,7 @@ def drop_lower_case(mentions: Sequence[Mention], _text: str) -> list[Mention]:
     ]
 
 
+@lru_cache(maxsize=16384)
 def organisation_head(name: str) -> str:
     """The word a story shortens an organisation's name to ("" for a one-word name).
 

@@ -6,11 +6,15 @@ paragraph; every offset is then shifted into ``Article.body``.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from summarise.article import Analysis, Article, Mention, SentenceSpan
 from summarise.entities import postprocess
@@ -46,6 +50,23 @@ class ModelNotFound(LookupError):
     """The spaCy model asked for is not installed."""
 
 
+def fingerprint_of(name: str, version: str) -> str:
+    """What identifies analyses made by model ``name`` at ``version`` in the cache."""
+    return f"{name}-{version}+post{POSTPROCESS_VERSION}"
+
+
+class ModelChoice(NamedTuple):
+    """The model a pipeline would load, known without loading it."""
+
+    name: str
+    version: str
+    has_entities: bool
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.name, self.version)
+
+
 @dataclass(eq=False)
 class Pipeline:
     """A loaded spaCy pipeline plus what identifies it in the analysis cache."""
@@ -57,7 +78,7 @@ class Pipeline:
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.name}-{self.version}+post{POSTPROCESS_VERSION}"
+        return fingerprint_of(self.name, self.version)
 
 
 _PIPELINES: dict[str | None, Pipeline] = {}
@@ -124,6 +145,54 @@ def load_pipeline(model: str | None = None) -> Pipeline:
             pipeline = _rule_based()
     _PIPELINES[model] = pipeline
     return pipeline
+
+
+def _model_meta(name: str) -> dict[str, Any] | None:
+    """The meta.json of model package or folder ``name``, read without importing spaCy."""
+    folder = Path(name)
+    if not folder.is_dir():
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        folder = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _rule_based_choice() -> ModelChoice:
+    try:
+        version = importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:
+        version = "0"
+    return ModelChoice(RULE_BASED, version, False)
+
+
+def resolve_model(model: str | None = None) -> ModelChoice:
+    """The model ``load_pipeline(model)`` would load, found from its package's metadata.
+
+    Reading a cached analysis needs only its fingerprint, so the model itself (seconds
+    to load) is loaded only when something is missing. An explicit model that is not
+    installed raises ModelNotFound, as loading it would.
+    """
+    loaded = _PIPELINES.get(model)
+    if loaded is not None:
+        return ModelChoice(loaded.name, loaded.version, loaded.has_entities)
+    if model == RULE_BASED:
+        return _rule_based_choice()
+    for name in (model,) if model else DEFAULT_MODELS:
+        meta = _model_meta(name)
+        if meta is not None:
+            components = meta.get("pipeline") or meta.get("components") or []
+            return ModelChoice(name, str(meta.get("version", "0")), "ner" in components)
+    if model:
+        raise ModelNotFound(f"spaCy model '{model}' is not available. {MODEL_HELP}")
+    return _rule_based_choice()
 
 
 # --- sentences ------------------------------------------------------------------------

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import hashlib
 import json
 import math
 import os
 import re
 import stat
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from summarise.article import Article, RawDocument
 from summarise.ingest.build import build_article
 from summarise.ingest.dates import normalise_date
 from summarise.text import clean_text, split_long_paragraphs
+from summarise.versions import code_digest
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Far beyond any news story (a long read is 50,000 characters); the language model needs
@@ -574,22 +576,76 @@ def structure_document(document: RawDocument) -> Article | LoadProblem:
 
 
 def load_articles(
-    paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
+    paths: Iterable[str | Path],
+    problems: list[LoadProblem] | None = None,
+    memo: ArticleMemo | None = None,
 ) -> list[Article]:
     """Structured articles from files and folders, each story once (the first copy wins)."""
     if problems is None:
         problems = []
-    return structure_documents(read_documents(paths, problems), problems)
+    return structure_documents(read_documents(paths, problems), problems, memo)
+
+
+# The code that turns a document into an article: a change to any of it restructures.
+_STRUCTURE_MODULES = (
+    "summarise.article",
+    "summarise.text",
+    "summarise.sources",
+    "summarise.ingest.build",
+    "summarise.ingest.lines",
+    "summarise.ingest.dates",
+    "summarise.ingest.furniture",
+    "summarise.ingest.body",
+    "summarise.ingest.roles",
+)
+
+
+class ArticleMemo(Protocol):
+    """Where structured articles are kept between runs (the analysis cache)."""
+
+    def get_articles(self, documents: Sequence[str]) -> dict[str, Article]: ...
+
+    def put_articles(self, articles: Iterable[tuple[str, Article]]) -> None: ...
+
+
+def document_digest(document: RawDocument) -> str:
+    """What identifies ``document`` and the code that structures it."""
+    fields = [
+        document.key,
+        document.text,
+        document.title,
+        document.source,
+        document.published,
+        document.url,
+        document.origin,
+        document.paragraphs_known,
+        code_digest(*_STRUCTURE_MODULES),
+    ]
+    encoded = json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def structure_documents(
-    documents: Iterable[RawDocument], problems: list[LoadProblem]
+    documents: Iterable[RawDocument],
+    problems: list[LoadProblem],
+    memo: ArticleMemo | None = None,
 ) -> list[Article]:
-    """Each document structured into an article, each story once (the first copy wins)."""
+    """Each document structured into an article, each story once (the first copy wins).
+
+    With a ``memo``, a document structured on an earlier run is not structured again.
+    """
+    documents = list(documents)
+    digests = [document_digest(document) for document in documents] if memo else []
+    known = memo.get_articles(digests) if memo else {}
+    made: list[tuple[str, Article]] = []
     articles: list[Article] = []
     seen_ids: set[str] = set()
-    for document in documents:
-        article = structure_document(document)
+    for index, document in enumerate(documents):
+        article = known.get(digests[index]) if memo else None
+        if article is None:
+            article = structure_document(document)
+            if memo and isinstance(article, Article):
+                made.append((digests[index], article))
         if isinstance(article, LoadProblem):
             problems.append(article)
             continue
@@ -597,4 +653,6 @@ def structure_documents(
             continue
         seen_ids.add(article.id)
         articles.append(article)
+    if memo and made:
+        memo.put_articles(made)
     return articles

@@ -18,11 +18,11 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Self
 
-from summarise.article import Analysis, Mention, SentenceSpan
+from summarise.article import Analysis, Article, Block, Mention, SentenceSpan
 from summarise.config import cache_dir, data_dir
 
 ANALYSIS_DB_NAME = "analyses.sqlite3"
@@ -220,6 +220,54 @@ def analysis_from_json(text: str) -> Analysis:
     )
 
 
+def article_to_json(article: Article) -> str:
+    return json.dumps(
+        {
+            "key": article.key,
+            "title": article.title,
+            "blocks": [[block.kind, block.text] for block in article.blocks],
+            "source": article.source,
+            "published": article.published,
+            "url": article.url,
+            "standfirst": article.standfirst,
+            "origin": article.origin,
+            "id": article.id,
+        },
+        # Escaped, because a key may hold a lone surrogate (an undecodable file name),
+        # which SQLite cannot store as text.
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
+
+
+def article_from_json(text: str) -> Article:
+    """The Article stored as ``text``; ValueError/KeyError/TypeError if it is not one."""
+    data = json.loads(text)
+    article = Article(
+        key=str(data["key"]),
+        title=str(data["title"]),
+        blocks=tuple(Block(str(kind), str(text)) for kind, text in data["blocks"]),  # type: ignore[arg-type]
+        source=str(data["source"]),
+        published=str(data["published"]),
+        url=str(data["url"]),
+        standfirst=str(data["standfirst"]),
+        origin=str(data["origin"]),
+    )
+    # The id hashes the whole normalised text; it was worked out when the article was
+    # stored, and Article.id is a cached_property, which keeps its value in __dict__.
+    article.__dict__["id"] = str(data["id"])
+    return article
+
+
+# SQLite allows this many "?" in one statement (999 in builds before 3.32).
+_PARAMETERS_PER_QUERY = 900
+
+
+def _in_slices(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _PARAMETERS_PER_QUERY):
+        yield items[start : start + _PARAMETERS_PER_QUERY]
+
+
 class _Database:
     """One SQLite connection shared between threads behind a lock, never raising."""
 
@@ -355,7 +403,12 @@ _ANALYSIS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS analyses (
     article_id TEXT NOT NULL, fingerprint TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (article_id, fingerprint));
+CREATE TABLE IF NOT EXISTS articles (document TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS derived (
+    article_id TEXT NOT NULL, fingerprint TEXT NOT NULL, request TEXT NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (article_id, fingerprint, request));
 """
+_ANALYSIS_TABLES = ("analyses", "articles", "derived")
 
 _STATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS read_articles (
@@ -429,35 +482,123 @@ class _Store:
 
 
 class AnalysisCache(_Store):
-    """Analyses by (article id, pipeline fingerprint), at cache_dir()/analyses.sqlite3."""
+    """What is worked out from an article and can be worked out again, at
+    cache_dir()/analyses.sqlite3: analyses by (article id, pipeline fingerprint),
+    structured articles by the document they came from, and what is worked out from an
+    analysis (summaries, entity lists) by (article id, pipeline fingerprint, what was
+    asked)."""
 
     def __init__(self, path: Path | None = None) -> None:
         target = path if path is not None else cache_dir() / ANALYSIS_DB_NAME
-        self._db = _Database(Path(target), _ANALYSIS_SCHEMA, ANALYSIS_FORMAT, ("analyses",))
+        self._db = _Database(Path(target), _ANALYSIS_SCHEMA, ANALYSIS_FORMAT, _ANALYSIS_TABLES)
+
+    def get_many(self, article_ids: Sequence[str], fingerprint: str) -> dict[str, Analysis]:
+        """The analyses held for any of ``article_ids``, by article id."""
+
+        def rows(c: sqlite3.Connection) -> list[tuple[str, str]]:
+            found: list[tuple[str, str]] = []
+            for part in _in_slices(list(dict.fromkeys(article_ids))):
+                marks = ", ".join("?" for _ in part)
+                found.extend(
+                    c.execute(
+                        "SELECT article_id, data FROM analyses"
+                        f" WHERE fingerprint = ? AND article_id IN ({marks})",
+                        (fingerprint, *part),
+                    ).fetchall()
+                )
+            return found
+
+        analyses: dict[str, Analysis] = {}
+        for article_id, data in self._db.run(rows, []):
+            try:
+                analysis = analysis_from_json(data)
+            except (ValueError, KeyError, TypeError):
+                continue  # an unreadable entry is a miss; the next put replaces it
+            if analysis.article_id == article_id:
+                analyses[article_id] = analysis
+        return analyses
+
+    def get_articles(self, documents: Sequence[str]) -> dict[str, Article]:
+        """Articles structured before from the documents with these digests."""
+
+        def rows(c: sqlite3.Connection) -> list[tuple[str, str]]:
+            found: list[tuple[str, str]] = []
+            for part in _in_slices(list(dict.fromkeys(documents))):
+                marks = ", ".join("?" for _ in part)
+                found.extend(
+                    c.execute(
+                        f"SELECT document, data FROM articles WHERE document IN ({marks})",
+                        tuple(part),
+                    ).fetchall()
+                )
+            return found
+
+        articles: dict[str, Article] = {}
+        for document, data in self._db.run(rows, []):
+            try:
+                articles[document] = article_from_json(data)
+            except (ValueError, KeyError, TypeError):
+                continue
+        return articles
+
+    def put_articles(self, articles: Iterable[tuple[str, Article]]) -> None:
+        """Store (document digest, article) pairs in one transaction."""
+        rows = [(document, article_to_json(article)) for document, article in articles]
+        if rows:
+            self._db.run(
+                lambda c: c.executemany(
+                    "INSERT OR REPLACE INTO articles (document, data) VALUES (?, ?)", rows
+                )
+            )
+
+    def get_derived(
+        self, article_ids: Sequence[str], fingerprint: str, request: str
+    ) -> dict[str, Any]:
+        """Results worked out from analyses for ``request`` (what was asked and the version
+        of the code that answered: a summary at some length, an entity list), by article id.
+        """
+
+        def rows(c: sqlite3.Connection) -> list[tuple[str, str]]:
+            found: list[tuple[str, str]] = []
+            for part in _in_slices(list(dict.fromkeys(article_ids))):
+                marks = ", ".join("?" for _ in part)
+                found.extend(
+                    c.execute(
+                        "SELECT article_id, data FROM derived WHERE fingerprint = ?"
+                        f" AND request = ? AND article_id IN ({marks})",
+                        (fingerprint, request, *part),
+                    ).fetchall()
+                )
+            return found
+
+        results: dict[str, Any] = {}
+        for article_id, data in self._db.run(rows, []):
+            with contextlib.suppress(ValueError):
+                results[article_id] = json.loads(data)
+        return results
+
+    def put_derived(
+        self, results: Iterable[tuple[str, Any]], fingerprint: str, request: str
+    ) -> None:
+        """Store (article id, JSON-able result) pairs for ``request`` in one transaction."""
+        rows = [
+            (article_id, fingerprint, request, json.dumps(result, separators=(",", ":")))
+            for article_id, result in results
+        ]
+        if rows:
+            self._db.run(
+                lambda c: c.executemany(
+                    "INSERT OR REPLACE INTO derived"
+                    " (article_id, fingerprint, request, data) VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+            )
 
     def get(self, article_id: str, fingerprint: str) -> Analysis | None:
-        row = self._db.run(
-            lambda c: c.execute(
-                "SELECT data FROM analyses WHERE article_id = ? AND fingerprint = ?",
-                (article_id, fingerprint),
-            ).fetchone()
-        )
-        if row is None:
-            return None
-        try:
-            analysis = analysis_from_json(row[0])
-        except (ValueError, KeyError, TypeError):
-            return None  # an unreadable entry is a miss; the next put() replaces it
-        return analysis if analysis.article_id == article_id else None
+        return self.get_many([article_id], fingerprint).get(article_id)
 
     def put(self, analysis: Analysis) -> None:
-        data = analysis_to_json(analysis)
-        self._db.run(
-            lambda c: c.execute(
-                "INSERT OR REPLACE INTO analyses (article_id, fingerprint, data) VALUES (?, ?, ?)",
-                (analysis.article_id, analysis.pipeline, data),
-            )
-        )
+        self.put_many([analysis])
 
     def put_many(self, analyses: Iterable[Analysis]) -> None:
         """Store several analyses in one transaction."""

@@ -7,15 +7,18 @@ sentence spans with a tokenizer object of our own, so sumy's NLTK-based tokenize
 
 from __future__ import annotations
 
+import importlib.metadata
 import math
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from summarise.article import Analysis, Article, Summary
 from summarise.newsrank import news_summary
 from summarise.text import stemmer, stop_words, words
+from summarise.versions import code_digest
 
 Summariser = Callable[[Article, Analysis, int], list[int]]
 
@@ -207,6 +210,22 @@ def summary_length(total: int, sentences: int | None = None, ratio: float | None
     else:
         wanted = DEFAULT_SENTENCES
     return max(1, min(wanted, total))
+
+
+@cache
+def _summariser_version() -> str:
+    try:
+        sumy = importlib.metadata.version("sumy")
+    except importlib.metadata.PackageNotFoundError:
+        sumy = "?"
+    code = code_digest("summarise.summarisers", "summarise.newsrank", "summarise.text")
+    return f"{code}-sumy{sumy}"
+
+
+def summary_request(algorithm: str, sentences: int | None, ratio: float | None) -> str:
+    """What a stored summary was made for: the summariser, the length asked for and the
+    code that made it, so a summary is used again only while all three are the same."""
+    return f"{algorithm}:{sentences}:{ratio}:{_summariser_version()}"
 
 
 def summarise(

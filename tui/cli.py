@@ -202,11 +202,11 @@ class Run:
 
     def _warn_without_entities(self) -> None:
         try:
-            pipeline = self.corpus.pipeline
+            model = self.corpus.model
         except ModelNotFound as error:
             # A named model that cannot be loaded is the user's choice to fix.
             raise UserError(str(error)) from None
-        if not pipeline.has_entities:
+        if not model.has_entities:
             print(
                 "newsreader: no spaCy English model is installed, so entities are off "
                 f"(summaries and groups still work). {MODEL_HELP}",
@@ -214,13 +214,13 @@ class Run:
             )
 
     def analysed(self) -> list[tuple[Article, Analysis, Summary]]:
+        articles = self.corpus.articles
         self.corpus.analyse()
-        rows = []
-        for article in self.corpus.articles:
-            analysis = self.corpus.analysis(article)
-            summary = self.corpus.summary(article, self.algorithm, self.sentences, self.ratio)
-            rows.append((article, analysis, summary))
-        return rows
+        summaries = self.corpus.summaries(articles, self.algorithm, self.sentences, self.ratio)
+        return [
+            (article, self.corpus.analysis(article), summary)
+            for article, summary in zip(articles, summaries, strict=True)
+        ]
 
 
 def article_record(article: Article, analysis: Analysis, summary: Summary) -> dict[str, Any]:
@@ -258,7 +258,10 @@ def _print_summaries(run: Run) -> None:
     if fmt == "markdown":
         run.out.write("\n---\n\n".join(run.markdown.article(row[0]) for row in rows))
         return
-    for number, (article, analysis, summary) in enumerate(rows):
+    counted = run.corpus.entities([row[0] for row in rows])
+    for number, ((article, analysis, summary), counts) in enumerate(
+        zip(rows, counted, strict=True)
+    ):
         if number:
             run.out.write("\n")
         run.out.write(f"{article.title}\n{_byline(article)}\n")
@@ -266,7 +269,7 @@ def _print_summaries(run: Run) -> None:
             run.out.write(f"  {index}. {sentence}\n")
         names = [
             f"{entity.text} ({DISPLAY_LABELS[entity.label]} ×{entity.count})"
-            for entity in top_entities(analysis)
+            for entity in top_entities(analysis, counts=counts)
         ]
         if names:
             run.out.write("  Entities: " + ", ".join(names) + "\n")
@@ -445,13 +448,14 @@ def run_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         raise UserError(str(error)) from None
     settings = load_settings()
     run = Run(args, settings, out, err)
-    if args.command == "summarise":
-        _print_summaries(run)
-        return 0
-    if args.command == "groups":
-        _print_groups(run)
-        return 0
-    return _export(run)
+    with run.corpus:
+        if args.command == "summarise":
+            _print_summaries(run)
+            return 0
+        if args.command == "groups":
+            _print_groups(run)
+            return 0
+        return _export(run)
 
 
 def open_app(argv: Sequence[str], err: TextIO) -> int:
