@@ -361,13 +361,14 @@ def _record_document(
         kind = _JSON_KINDS.get(type(text), type(text).__name__)
         problems.append(LoadProblem(where, f'record\'s "text" is {kind}, not a string'))
         return None
-    if not isinstance(text, str) or not clean_text(text).strip():
+    cleaned = clean_text(text) if isinstance(text, str) else ""
+    if not cleaned.strip():
         problems.append(LoadProblem(where, 'record has no "text"'))
         return None
     record_id = _field(record, "id")
     return RawDocument(
         key=f"{path_key}#{record_id or number}",
-        text=clean_text(text),
+        text=cleaned,
         title=_field(record, "title"),
         source=_field(record, "source"),
         published=normalise_date(_field(record, "published", "date")),
@@ -635,16 +636,16 @@ def structure_documents(
     With a ``memo``, a document structured on an earlier run is not structured again.
     """
     documents = list(documents)
-    digests = [document_digest(document) for document in documents] if memo else []
-    known = memo.get_articles(digests) if memo else {}
+    digests = [document_digest(document) for document in documents] if memo is not None else []
+    known = memo.get_articles(digests) if memo is not None else {}
     made: list[tuple[str, Article]] = []
     articles: list[Article] = []
     seen_ids: set[str] = set()
     for index, document in enumerate(documents):
-        article = known.get(digests[index]) if memo else None
+        article = known.get(digests[index]) if memo is not None else None
         if article is None:
             article = structure_document(document)
-            if memo and isinstance(article, Article):
+            if memo is not None and isinstance(article, Article):
                 made.append((digests[index], article))
         if isinstance(article, LoadProblem):
             problems.append(article)
@@ -653,6 +654,6 @@ def structure_documents(
             continue
         seen_ids.add(article.id)
         articles.append(article)
-    if memo and made:
+    if memo is not None and made:
         memo.put_articles(made)
     return articles
