@@ -162,3 +162,24 @@ def test_a_missing_model_named_by_the_user_is_reported_from_the_workers_too() ->
             corpus.model  # noqa: B018
         with pytest.raises(ModelNotFound):
             corpus.analyse()
+
+
+def test_articles_structured_on_the_first_run_are_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import summarise.sources
+
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    path = tmp_path / "cache.sqlite3"
+    with AnalysisCache(path) as cache:
+        first = Corpus.from_paths([folder], cache=cache).articles
+
+    def refuse(document: object) -> object:
+        raise AssertionError("structured again")
+
+    monkeypatch.setattr(summarise.sources, "structure_document", refuse)
+    with AnalysisCache(path) as cache:
+        again = Corpus.from_paths([folder], cache=cache).articles
+    assert again == first and again[0].title == "Ferry strike halts crossings to Kelmoor"
