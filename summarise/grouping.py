@@ -2,7 +2,8 @@
 
 Comparing every pair of articles does not scale, so a blocking index (rare headline and
 lead words, shared names and word pairs from the lead, each with a cap on how many
-articles it may list) proposes candidate pairs. A pair's score (0-100) mixes:
+articles it may list) proposes a bounded number of candidate pairs per article, and only
+those are scored. A pair's score (0-100) mixes:
 
 - its direct similarity: TF-IDF cosine of the words and of the names (people, places,
   organisations) both stories use; copies are recognised by comparing their openings
@@ -24,16 +25,17 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from summarise.article import Analysis, Article, Group, PairScore
 from summarise.entities import surface_key
-from summarise.text import FUNCTION_WORDS, cosine
-from summarise.text import words as word_tokens
+from summarise.text import FUNCTION_WORDS
 
 # On ECB+ dev, 30 gave the best F1 on each half of the topics grouped alone, but the
 # whole set grouped at once merged more near-twin events there; 32 keeps precision
@@ -42,31 +44,31 @@ DEFAULT_THRESHOLD: float = 32.0
 
 # The headline and the lead say what a story is about; later paragraphs drift.
 LEAD_CHARS = 600
+# Only the opening of a long text is read: an event is told in its first paragraphs, and
+# reading whole features would make grouping cost grow with their length.
+PROFILE_CHARS = 2500
 # Word pairs from this many opening words of the lead go into the index.
 SHINGLE_WORDS = 40
 # Words and shingles listing more articles than this say too little to propose a pair.
 POSTING_CAP = 80
 # Each article proposes partners through its rarest keys only, and keeps the partners
-# sharing most of them; a story's true neighbours share many rare keys.
+# sharing most of them; a story's true neighbours share many rare keys. These two caps
+# bound the pairs scored per article, so the work grows linearly with the corpus.
 KEYS_PER_ARTICLE = 30
 CANDIDATES_PER_ARTICLE = 15
 # One shared rare word is chance, not a story.
 MIN_SHARED_KEYS = 2
-# Two clusters merge only if their average similarity reaches this share of the threshold.
-LINK_RATIO = 0.95
 # The average over two large clusters is estimated from at most this many pairs.
 LINK_SAMPLE = 100
+# The heaviest terms of a word vector carry almost all of its cosine with another story;
+# keeping only these bounds the memory and the time of each comparison.
+VECTOR_TERMS = 100
 
-# The direct similarity mixes the weighted words of the whole text with the words of the
-# names it mentions (people, places, organisations), which tell events apart best.
-WORD_SHARE = 0.5
-# Above this direct similarity the openings are compared as text to recognise copies;
-# openings this alike (rapidfuzz ratio, 0-1) make the pair as similar as its openings.
+# Openings at least this alike (rapidfuzz ratio, 0-1) are checked as possible copies,
+# once the words are this alike (cosine): cheaper than comparing every candidate's text.
 DUPLICATE_CHECK = 0.1
-DUPLICATE_RATIO = 0.8
 # The score mixes the direct similarity with the similarity of the two articles'
 # neighbourhoods, made of each article's closest CONTEXT_SIZE candidates.
-DIRECT_SHARE = 0.7
 CONTEXT_SIZE = 6
 # Squared IDF: what only a few articles share counts for much more than what many share;
 # a word in every article keeps only a small floor weight.
@@ -80,12 +82,34 @@ COMMON_SHARE = 0.5
 SAME_EVENT_DAYS = 3
 DATE_PENALTY = 0.5
 DATE_PENALTY_DAYS = 30
-# Articles citing years, but no year in common, are rarely about the same event.
-YEAR_PENALTY = 0.3
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The tunable parts of the score. Defaults: see docs/quality.md, "Groups", for the
+    ECB+ dev half they were picked on and the other half they were measured on."""
+
+    # The direct similarity mixes the words of the whole text with the words of the names
+    # it mentions (people, places, organisations), which tell events apart best.
+    word_share: float = 0.5
+    # The share of the direct similarity in the score; the rest is the neighbourhood's.
+    direct_share: float = 0.7
+    # Two clusters merge only if their average similarity reaches this share of the
+    # threshold.
+    link_ratio: float = 0.95
+    # Articles citing years, but no year in common, are rarely about the same event.
+    year_penalty: float = 0.3
+    # Openings this alike (rapidfuzz ratio, 0-1) make the pair as similar as its openings.
+    duplicate_ratio: float = 0.8
+
+
+DEFAULT_WEIGHTS = Weights()
 
 _CAPITALISED = re.compile(
     r"[A-Z][\w'’\-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|the)[ \t]+)?[A-Z][\w'’\-]*)*"
 )
+# Plain runs of letters and digits: the cheapest tokens that tell stories apart.
+_TOKEN = re.compile(r"\w+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _SENTENCE_ENDS = frozenset('.!?:;"“”\n')
 
@@ -103,7 +127,7 @@ _NAME_LABELS = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Profile:
     """What grouping needs to know about one article."""
 
@@ -112,20 +136,16 @@ class _Profile:
     lead: str  # the opening of the text as lower-case words, for the fuzzy comparison
     lead_words: int
     headline: frozenset[str]  # the content words of the title
-    words: Counter[str]
-    name_words: Counter[str]  # words of the names of people, places, organisations...
+    words: Counter[str] | None  # dropped once the vectors are built
+    name_words: Counter[str] | None
     names: dict[str, str]  # name key -> how the article writes it
     mentioned: Counter[str]  # name key -> how often the article names it
     years: frozenset[str]
     published: date | None
-    word_vector: dict[str, float] = field(default_factory=dict)
-    name_vector: dict[str, float] = field(default_factory=dict)
+    word_vector: dict[int, float] = field(default_factory=dict)
+    name_vector: dict[int, float] = field(default_factory=dict)
     name_weights: dict[str, float] = field(default_factory=dict)
     context: dict[int, float] = field(default_factory=dict)
-
-
-def _words(text: str) -> list[str]:
-    return [word.lower() for word in word_tokens(text)]
 
 
 def _is_content(word: str) -> bool:
@@ -133,7 +153,7 @@ def _is_content(word: str) -> bool:
 
 
 def _content_words(text: str) -> list[str]:
-    return [word for word in _words(text) if _is_content(word)]
+    return [word for word in _TOKEN.findall(text.lower()) if _is_content(word)]
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -170,8 +190,15 @@ def _names_from_mentions(analysis: Analysis) -> tuple[dict[str, str], Counter[st
     return names, mentioned, name_words
 
 
+@lru_cache(maxsize=200_000)
+def _name_of(phrase: str) -> tuple[str, tuple[str, ...]]:
+    """The key a capitalised phrase is merged under, and the words that identify it."""
+    key = surface_key(phrase)
+    return key, tuple(_name_words(key))
+
+
 def _names_from_capitals(
-    text: str, tokens: set[str]
+    text: str, tokens: Set[str]
 ) -> tuple[dict[str, str], Counter[str], Counter[str]]:
     """Names found without a model: runs of capitalised words.
 
@@ -180,94 +207,122 @@ def _names_from_capitals(
     """
     names: dict[str, str] = {}
     mentioned: Counter[str] = Counter()
-    found: list[str] = []
-    words_of: dict[str, list[str]] = {}
-    key_of: dict[str, str] = {}
-    for match in _CAPITALISED.finditer(text):
-        phrase = match.group(0)
+    name_words: Counter[str] = Counter()
+    for phrase, count in Counter(_CAPITALISED.findall(text)).items():
         if " " not in phrase:
             lowered = phrase.lower()
             if lowered in _STOP_WORDS:
                 continue
-            if lowered in tokens and _opens_sentence(text, match.start()):
+            if lowered in tokens and _opens_sentence(text, text.find(phrase)):
                 continue
-        if phrase not in words_of:
-            key_of[phrase] = surface_key(phrase)
-            words_of[phrase] = _name_words(key_of[phrase])
-        if words_of[phrase]:
-            names.setdefault(key_of[phrase], phrase)
-            mentioned[key_of[phrase]] += 1
-            found.extend(words_of[phrase])
-    return names, mentioned, Counter(found)
+        key, parts = _name_of(phrase)
+        if parts:
+            names.setdefault(key, phrase)
+            mentioned[key] += count
+            for part in parts:
+                name_words[part] += count
+    return names, mentioned, name_words
 
 
 def _profile(index: int, article: Article, analysis: Analysis | None) -> _Profile:
     title = article.title.strip()
     body = article.body
     text = "\n".join(part for part in (title, article.standfirst, body) if part)
+    text = text[:PROFILE_CHARS]
     # Copies of a story keep its opening paragraphs even under another headline.
-    lead = " ".join(_words((article.standfirst + "\n" + body)[:LEAD_CHARS]))
-    tokens = word_tokens(text)
-    counted = Counter(map(str.lower, tokens))
-    words = Counter({word: n for word, n in counted.items() if _is_content(word)})
+    lead_tokens = _TOKEN.findall((article.standfirst + "\n" + body)[:LEAD_CHARS].lower())
+    lead = " ".join(lead_tokens)
+    tokens = _TOKEN.findall(text)
+    words = Counter(
+        {
+            word: n
+            for word, n in Counter(map(str.lower, tokens)).items()
+            if word not in _STOP_WORDS and (len(word) > 2 or word.isdigit())
+        }
+    )
+    headline = _content_words(title)
     # The headline counts twice: it is the story's own summary.
-    words.update(_content_words(title))
+    words.update(headline)
     if analysis is not None and analysis.entities_available and analysis.mentions:
         names, mentioned, name_words = _names_from_mentions(analysis)
     else:
         names, mentioned, name_words = _names_from_capitals(text, set(tokens))
-    years = frozenset(_YEAR.findall(text))
     return _Profile(
         index,
         article.key,
         lead,
-        len(lead.split()),
-        frozenset(_content_words(title)),
+        len(lead_tokens),
+        frozenset(headline),
         words,
         name_words,
         names,
         mentioned,
-        years,
+        frozenset(_YEAR.findall(text)),
         _published(article),
     )
 
 
-def _tf_idf(counts: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
-    vector = {word: (1.0 + math.log(n)) * idf[word] for word, n in counts.items() if word in idf}
-    norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
-    return {word: value / norm for word, value in vector.items()}
-
-
-def _idf(df: Counter[str], total: int) -> dict[str, float]:
+def _vectors(counts: Sequence[Mapping[str, int]], total: int) -> list[dict[int, float]]:
+    """Unit TF-IDF vectors over interned terms, each cut to its VECTOR_TERMS heaviest."""
+    vocabulary: dict[str, int] = {}
+    # Interning in C: a new term takes the next number, numbers skipped by known terms
+    # are simply never used.
+    numbers = itertools.count()
+    terms: list[int] = []
+    tfs: list[int] = []
+    for counted in counts:
+        terms += map(vocabulary.setdefault, counted, numbers)
+        tfs += counted.values()
+    del vocabulary
+    if not terms:
+        return [{} for _ in counts]
+    sizes = np.fromiter(map(len, counts), dtype=np.int64, count=len(counts))
+    term = np.asarray(terms, dtype=np.int64)
+    owner = np.repeat(np.arange(len(counts)), sizes)
+    df = np.bincount(term)
     # A word in most articles of the corpus says nothing about any of them.
     common = max(3.0, COMMON_SHARE * total)
-    return {
-        word: (math.log((total + 1) / (n + 1)) + IDF_FLOOR) ** IDF_POWER
-        for word, n in df.items()
-        if n <= common
-    }
+    idf = (np.log((total + 1) / (df + 1)) + IDF_FLOOR) ** IDF_POWER
+    idf[df > common] = 0.0
+    weight = (1.0 + np.log(np.asarray(tfs, dtype=np.float64))) * idf[term]
+    order = np.lexsort((-weight, owner))
+    owner, term, weight = owner[order], term[order], weight[order]
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    rank = np.arange(len(term)) - np.repeat(starts, sizes)
+    kept = (rank < VECTOR_TERMS) & (weight > 0.0)
+    owner, term, weight = owner[kept], term[kept], weight[kept]
+    norm = np.sqrt(np.bincount(owner, weights=weight * weight, minlength=len(counts)))
+    weight /= np.where(norm == 0.0, 1.0, norm)[owner]
+    bounds = np.searchsorted(owner, np.arange(len(counts) + 1)).tolist()
+    term_list, weight_list = term.tolist(), weight.tolist()
+    return [
+        dict(zip(term_list[a:b], weight_list[a:b], strict=True))
+        for a, b in itertools.pairwise(bounds)
+    ]
 
 
 def _weigh(profiles: Sequence[_Profile]) -> None:
     """TF-IDF vectors of words and of name words, and IDF weights of names, over this corpus."""
     total = len(profiles)
-    word_df: Counter[str] = Counter()
-    name_word_df: Counter[str] = Counter()
+    word_vectors = _vectors([profile.words or {} for profile in profiles], total)
+    name_vectors = _vectors([profile.name_words or {} for profile in profiles], total)
     name_df: Counter[str] = Counter()
     for profile in profiles:
-        word_df.update(profile.words.keys())
-        name_word_df.update(profile.name_words.keys())
         name_df.update(profile.names.keys())
-    word_idf = _idf(word_df, total)
-    name_word_idf = _idf(name_word_df, total)
-    for profile in profiles:
-        profile.word_vector = _tf_idf(profile.words, word_idf)
-        profile.name_vector = _tf_idf(profile.name_words, name_word_idf)
+    log_total = math.log(total + 1)
+    for profile, words, names in zip(profiles, word_vectors, name_vectors, strict=True):
+        profile.word_vector, profile.name_vector = words, names
+        profile.words = profile.name_words = None
         # How much a name says about this article: often named here, rarely elsewhere.
         profile.name_weights = {
-            key: profile.mentioned[key] * (math.log((total + 1) / (name_df[key] + 1)) + 1.0)
+            key: profile.mentioned[key] * (log_total - math.log(name_df[key] + 1) + 1.0)
             for key in profile.names
         }
+
+
+def _dot(first: Mapping[int, float], second: Mapping[int, float]) -> float:
+    """The cosine of two unit vectors, summed over their shared terms only."""
+    return sum([first[term] * second[term] for term in first.keys() & second.keys()])
 
 
 def _shared_names(first: _Profile, second: _Profile) -> list[str]:
@@ -279,7 +334,7 @@ def _shared_names(first: _Profile, second: _Profile) -> list[str]:
     return [first.names[key] for key in ordered]
 
 
-def _time_factor(first: _Profile, second: _Profile) -> float:
+def _time_factor(first: _Profile, second: _Profile, weights: Weights) -> float:
     """1 when nothing says the stories are far apart in time, less when something does."""
     factor = 1.0
     if first.published and second.published:
@@ -287,25 +342,27 @@ def _time_factor(first: _Profile, second: _Profile) -> float:
         if gap > SAME_EVENT_DAYS:
             factor -= DATE_PENALTY * min(1.0, (gap - SAME_EVENT_DAYS) / DATE_PENALTY_DAYS)
     if first.years and second.years and not first.years & second.years:
-        factor -= YEAR_PENALTY
+        factor -= weights.year_penalty
     return max(0.0, factor)
 
 
-def _direct(first: _Profile, second: _Profile) -> float:
+def _direct(first: _Profile, second: _Profile, weights: Weights) -> float:
     """How alike two articles are on their own (0-1): words, names, near-duplicate text."""
-    words = cosine(first.word_vector, second.word_vector)
+    words = _dot(first.word_vector, second.word_vector)
     if first.name_vector and second.name_vector:
-        similarity = WORD_SHARE * words + (1.0 - WORD_SHARE) * cosine(
-            first.name_vector, second.name_vector
-        )
+        names = _dot(first.name_vector, second.name_vector)
+        similarity = weights.word_share * words + (1.0 - weights.word_share) * names
     else:
         similarity = words
     if words >= DUPLICATE_CHECK and min(first.lead_words, second.lead_words) >= 20:
         # Copies of one story: a reworded headline and a cut ending leave the lead intact.
-        copied = fuzz.ratio(first.lead, second.lead) / 100.0
-        if copied >= DUPLICATE_RATIO:
+        copied = (
+            fuzz.ratio(first.lead, second.lead, score_cutoff=100.0 * weights.duplicate_ratio)
+            / 100.0
+        )
+        if copied:
             similarity = max(similarity, copied)
-    return similarity * _time_factor(first, second)
+    return similarity * _time_factor(first, second, weights)
 
 
 def _context(first: _Profile, second: _Profile) -> float:
@@ -317,22 +374,21 @@ def _context(first: _Profile, second: _Profile) -> float:
     """
     if len(first.context) > len(second.context):
         first, second = second, first
+    own = (first.index, second.index)
     return sum(
-        value * second.context.get(other, 0.0)
+        value * second.context[other]
         for other, value in first.context.items()
-        if other not in (first.index, second.index)
+        if other in second.context and other not in own
     )
 
 
-def _score(first: _Profile, second: _Profile) -> float:
+def _mix(direct: float, context: float, weights: Weights) -> float:
     """The similarity of two articles from 0 to 100.
 
     The square root spreads the low end, where stories of one event and of one topic
     part, over a wider range of the scale the threshold is set on.
     """
-    direct = _direct(first, second)
-    context = _context(first, second) * _time_factor(first, second)
-    mixed = DIRECT_SHARE * direct + (1.0 - DIRECT_SHARE) * context
+    mixed = weights.direct_share * direct + (1.0 - weights.direct_share) * context
     return 100.0 * math.sqrt(max(0.0, min(1.0, mixed)))
 
 
@@ -342,35 +398,74 @@ def _blocking_keys(profile: _Profile) -> set[str]:
     lead_words = profile.lead.split()
     keys = {word for word in lead_words if _is_content(word)}
     keys.update(profile.headline)
-    keys.update("n:" + key for key in profile.names)
-    keys.update(f"s:{a} {b}" for a, b in itertools.pairwise(lead_words[:SHINGLE_WORDS]))
+    keys.update(["n:" + key for key in profile.names])
+    keys.update([f"s:{a} {b}" for a, b in itertools.pairwise(lead_words[:SHINGLE_WORDS])])
     return keys
 
 
-def _candidate_pairs(profiles: Sequence[_Profile]) -> set[tuple[int, int]]:
-    """Pairs sharing several rare words, names or lead shingles; never all pairs."""
-    keys_of = [_blocking_keys(profile) for profile in profiles]
-    df: Counter[str] = Counter()
-    for keys in keys_of:
-        df.update(keys)
-    postings: dict[str, list[int]] = defaultdict(list)
-    usable_of: list[list[str]] = []
-    for index, keys in enumerate(keys_of):
-        usable = [key for key in keys if 2 <= df[key] <= POSTING_CAP]
-        for key in usable:
-            postings[key].append(index)
-        usable_of.append(heapq.nsmallest(KEYS_PER_ARTICLE, usable, key=lambda k: (df[k], k)))
-    pairs: set[tuple[int, int]] = set()
-    for index, usable in enumerate(usable_of):
-        shared: Counter[int] = Counter()
-        for key in usable:
-            shared.update(postings[key])
-        del shared[index]
-        for other, count in shared.most_common(CANDIDATES_PER_ARTICLE):
-            if count < MIN_SHARED_KEYS:
-                break
-            pairs.add((index, other) if index < other else (other, index))
-    return pairs
+def _candidate_pairs(profiles: Sequence[_Profile]) -> list[tuple[int, int]]:
+    """Pairs sharing several rare words, names or lead shingles; never all pairs.
+
+    Each article looks at most KEYS_PER_ARTICLE postings of at most POSTING_CAP articles
+    and keeps CANDIDATES_PER_ARTICLE partners, so the pairs grow linearly with the corpus.
+    """
+    key_ids: dict[str, int] = {}
+    numbers = itertools.count()
+    keys: list[int] = []
+    sizes = np.zeros(len(profiles), dtype=np.int64)
+    for row, profile in enumerate(profiles):
+        before = len(keys)
+        keys += map(key_ids.setdefault, _blocking_keys(profile), numbers)
+        sizes[row] = len(keys) - before
+    del key_ids
+    key = np.asarray(keys, dtype=np.int64)
+    owner = np.repeat(np.arange(len(profiles), dtype=np.int64), sizes)
+    df = np.bincount(key) if len(key) else np.zeros(0, dtype=np.int64)
+    usable = (df[key] >= 2) & (df[key] <= POSTING_CAP)
+    key, owner = key[usable], owner[usable]
+    # The postings: the articles listing each key, in one array ordered by key.
+    by_key = np.argsort(key, kind="stable")
+    listed = owner[by_key]
+    starts = np.searchsorted(key[by_key], np.arange(len(df) + 1))
+    # Each article's rarest keys (ties by key id, which is the order keys were first seen).
+    order = np.lexsort((key, df[key], owner))
+    key, owner = key[order], owner[order]
+    first = np.searchsorted(owner, owner)
+    rarest = np.arange(len(key)) - first < KEYS_PER_ARTICLE
+    key, owner = key[rarest], owner[rarest]
+    pairs = [np.zeros(0, dtype=np.int64)]
+    # Articles in batches keep the expanded postings small whatever the corpus size.
+    bounds = np.searchsorted(owner, np.arange(0, len(profiles) + _BATCH, _BATCH))
+    for low, high in itertools.pairwise(bounds.tolist()):
+        pairs.append(_partners(key[low:high], owner[low:high], starts, listed, len(profiles)))
+    codes = np.unique(np.concatenate(pairs))
+    lows, highs = (codes // len(profiles)).tolist(), (codes % len(profiles)).tolist()
+    return list(zip(lows, highs, strict=True))
+
+
+# Articles whose postings are expanded at once in _candidate_pairs.
+_BATCH = 5000
+
+
+def _partners(
+    key: np.ndarray, owner: np.ndarray, starts: np.ndarray, listed: np.ndarray, total: int
+) -> np.ndarray:
+    """For each owner, the partners sharing most of its keys, as codes low * total + high."""
+    lengths = starts[key + 1] - starts[key]
+    offsets = np.repeat(starts[key] - np.cumsum(lengths) + lengths, lengths)
+    partner = listed[offsets + np.arange(int(lengths.sum()))]
+    mine = np.repeat(owner, lengths)
+    others = partner != mine
+    codes, shared = np.unique(mine[others] * total + partner[others], return_counts=True)
+    keep = shared >= MIN_SHARED_KEYS
+    codes, shared = codes[keep], shared[keep]
+    mine, partner = codes // total, codes % total
+    order = np.lexsort((partner, -shared, mine))
+    mine, partner = mine[order], partner[order]
+    best = np.arange(len(mine)) - np.searchsorted(mine, mine) < CANDIDATES_PER_ARTICLE
+    low = np.minimum(mine[best], partner[best])
+    high = np.maximum(mine[best], partner[best])
+    return low * total + high
 
 
 def _set_contexts(profiles: Sequence[_Profile], direct: Mapping[tuple[int, int], float]) -> None:
@@ -381,20 +476,103 @@ def _set_contexts(profiles: Sequence[_Profile], direct: Mapping[tuple[int, int],
             neighbours[first].append((value, second))
             neighbours[second].append((value, first))
     for profile in profiles:
-        closest = sorted(neighbours[profile.index], reverse=True)[:CONTEXT_SIZE]
+        closest = heapq.nlargest(CONTEXT_SIZE, neighbours.get(profile.index, ()))
         row = {profile.index: 1.0, **{other: value for value, other in closest}}
         norm = math.sqrt(sum(value * value for value in row.values()))
         profile.context = {other: value / norm for other, value in row.items()}
 
 
+class ScoredCorpus:
+    """Articles profiled and their candidate pairs scored: group them at any threshold."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        analyses: Mapping[str, Analysis],
+        weights: Weights = DEFAULT_WEIGHTS,
+    ) -> None:
+        self.weights = weights
+        self.ids = [article.id for article in articles]
+        self.profiles = [
+            _profile(index, article, analyses.get(self.ids[index]))
+            for index, article in enumerate(articles)
+        ]
+        _weigh(self.profiles)
+        candidates = _candidate_pairs(self.profiles)
+        self.direct = {
+            (a, b): _direct(self.profiles[a], self.profiles[b], weights) for a, b in candidates
+        }
+        _set_contexts(self.profiles, self.direct)
+        self.scores: dict[tuple[int, int], float] = {}
+        for first, second in candidates:
+            self._score(first, second)
+        self.candidates = len(candidates)
+
+    @property
+    def candidate_pairs(self) -> list[tuple[str, str]]:
+        """The article keys of the pairs the blocking index proposed."""
+        return [(self.profiles[a].key, self.profiles[b].key) for a, b in self.direct]
+
+    @property
+    def scored_pairs(self) -> int:
+        """How many pairs were scored so far: the candidates and those sampled by merges."""
+        return len(self.scores)
+
+    def _score(self, first: int, second: int) -> float:
+        pair = (first, second) if first < second else (second, first)
+        if pair not in self.scores:
+            a, b = self.profiles[pair[0]], self.profiles[pair[1]]
+            direct = self.direct.get(pair)
+            if direct is None:
+                direct = _direct(a, b, self.weights)
+            context = _context(a, b) * _time_factor(a, b, self.weights)
+            self.scores[pair] = _mix(direct, context, self.weights)
+        return self.scores[pair]
+
+    def groups(self, threshold: float = DEFAULT_THRESHOLD) -> list[Group]:
+        """Every article in exactly one group (singletons too), groups in corpus order."""
+        profiles = self.profiles
+        edges = sorted(
+            ((score, pair) for pair, score in self.scores.items() if score >= threshold),
+            key=lambda edge: (-edge[0], edge[1]),
+        )
+        clusters = _Clusters(len(profiles), self._score)
+        link_threshold = threshold * self.weights.link_ratio
+        for _score_value, (first, second) in edges:
+            clusters.merge(first, second, link_threshold)
+
+        by_root: dict[int, list[int]] = defaultdict(list)
+        for index in range(len(profiles)):
+            by_root[clusters.find(index)].append(index)
+        group_pairs: dict[int, list[PairScore]] = defaultdict(list)
+        for score, (first, second) in edges:
+            root = clusters.find(first)
+            if root == clusters.find(second) and len(group_pairs[root]) < 3 * len(by_root[root]):
+                a, b = profiles[first], profiles[second]
+                names = tuple(_shared_names(a, b))
+                group_pairs[root].append(PairScore(a.key, b.key, round(score, 1), names))
+        groups = []
+        for root, indices in sorted(by_root.items(), key=lambda item: item[1][0]):
+            groups.append(
+                Group(
+                    id=_group_id(self.ids[i] for i in indices),
+                    members=tuple(profiles[i].key for i in indices),
+                    pairs=tuple(group_pairs.get(root, ())),
+                    shared_entities=_shared_entities([profiles[i] for i in indices])
+                    if len(indices) > 1
+                    else (),
+                )
+            )
+        return groups
+
+
 class _Clusters:
     """Union-find that refuses merges whose average link is too weak."""
 
-    def __init__(self, profiles: Sequence[_Profile], scored: dict[tuple[int, int], float]) -> None:
-        self.profiles = profiles
-        self.scored = scored
-        self.parent = list(range(len(profiles)))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(len(profiles))}
+    def __init__(self, size: int, score: Callable[[int, int], float]) -> None:
+        self.score = score
+        self.parent = list(range(size))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
 
     def find(self, item: int) -> int:
         while self.parent[item] != item:
@@ -402,18 +580,12 @@ class _Clusters:
             item = self.parent[item]
         return item
 
-    def _pair_score(self, first: int, second: int) -> float:
-        pair = (first, second) if first < second else (second, first)
-        if pair not in self.scored:
-            self.scored[pair] = _score(self.profiles[pair[0]], self.profiles[pair[1]])
-        return self.scored[pair]
-
     def average_link(self, first_root: int, second_root: int) -> float:
         cross = [(a, b) for a in self.members[first_root] for b in self.members[second_root]]
         if len(cross) > LINK_SAMPLE:
             step = len(cross) / LINK_SAMPLE
             cross = [cross[int(i * step)] for i in range(LINK_SAMPLE)]
-        return sum(self._pair_score(a, b) for a, b in cross) / len(cross)
+        return sum(self.score(a, b) for a, b in cross) / len(cross)
 
     def merge(self, first: int, second: int, link_threshold: float) -> bool:
         first_root, second_root = self.find(first), self.find(second)
@@ -454,52 +626,11 @@ def group_articles(
     articles: Sequence[Article],
     analyses: Mapping[str, Analysis],
     threshold: float = DEFAULT_THRESHOLD,
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[Group]:
     """Every article in exactly one group (singletons too), groups in corpus order.
 
     ``analyses`` are looked up by ``Article.id``; an article without one, or with an
     analysis that has no entities, is compared by its capitalised names instead.
     """
-    ids = [article.id for article in articles]
-    profiles = [
-        _profile(index, article, analyses.get(ids[index])) for index, article in enumerate(articles)
-    ]
-    _weigh(profiles)
-    candidates = _candidate_pairs(profiles)
-    direct = {pair: _direct(profiles[pair[0]], profiles[pair[1]]) for pair in candidates}
-    _set_contexts(profiles, direct)
-    scored = {pair: _score(profiles[pair[0]], profiles[pair[1]]) for pair in candidates}
-    edges = sorted(
-        ((score, pair) for pair, score in scored.items() if score >= threshold),
-        key=lambda edge: (-edge[0], edge[1]),
-    )
-    clusters = _Clusters(profiles, scored)
-    link_threshold = threshold * LINK_RATIO
-    for _score_value, (first, second) in edges:
-        clusters.merge(first, second, link_threshold)
-
-    by_root: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(profiles)):
-        by_root[clusters.find(index)].append(index)
-    group_pairs: dict[int, list[PairScore]] = defaultdict(list)
-    for score, (first, second) in edges:
-        root = clusters.find(first)
-        if root == clusters.find(second) and len(group_pairs[root]) < 3 * len(by_root[root]):
-            names = _shared_names(profiles[first], profiles[second])
-            group_pairs[root].append(
-                PairScore(profiles[first].key, profiles[second].key, round(score, 1), tuple(names))
-            )
-    groups = []
-    for root, indices in sorted(by_root.items(), key=lambda item: item[1][0]):
-        members = tuple(profiles[i].key for i in indices)
-        groups.append(
-            Group(
-                id=_group_id(ids[i] for i in indices),
-                members=members,
-                pairs=tuple(group_pairs.get(root, ())),
-                shared_entities=_shared_entities([profiles[i] for i in indices])
-                if len(indices) > 1
-                else (),
-            )
-        )
-    return groups
+    return ScoredCorpus(articles, analyses, weights).groups(threshold)

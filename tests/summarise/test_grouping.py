@@ -204,9 +204,9 @@ def test_unrelated_articles_are_not_all_compared(monkeypatch: pytest.MonkeyPatch
     compared = []
     real_direct = grouping._direct
 
-    def counting_direct(first, second):  # type: ignore[no-untyped-def]
+    def counting_direct(first, second, *rest):  # type: ignore[no-untyped-def]
         compared.append((first.key, second.key))
-        return real_direct(first, second)
+        return real_direct(first, second, *rest)
 
     monkeypatch.setattr(grouping, "_direct", counting_direct)
     chooser = random.Random(7)
