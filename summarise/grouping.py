@@ -143,8 +143,6 @@ class _Profile:
     mentioned: Counter[str]  # name key -> how often the article names it
     years: frozenset[str]
     published: date | None
-    word_vector: dict[int, float] = field(default_factory=dict)
-    name_vector: dict[int, float] = field(default_factory=dict)
     name_weights: dict[str, float] = field(default_factory=dict)
     context: dict[int, float] = field(default_factory=dict)
 
@@ -279,7 +277,52 @@ def _profile(
     )
 
 
-def _vectors(counts: Sequence[Mapping[str, int]], total: int) -> list[dict[int, float]]:
+class _Sparse:
+    """Unit vectors, one row per article, as sorted term ids and weights (compact, so a
+    large corpus keeps them all in memory, and compared many pairs at a time)."""
+
+    def __init__(self, bounds: np.ndarray, terms: np.ndarray, weights: np.ndarray) -> None:
+        self.bounds = bounds  # row i is terms[bounds[i]:bounds[i + 1]]
+        self.terms = terms
+        self.weights = weights
+        self.span = int(terms.max()) + 1 if len(terms) else 1
+
+    def filled(self, rows: np.ndarray) -> np.ndarray:
+        return self.bounds[rows + 1] > self.bounds[rows]
+
+    def _entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the rows' entries, and the number (0..) of the row each is in."""
+        starts, lengths = self.bounds[rows], self.bounds[rows + 1] - self.bounds[rows]
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return np.repeat(starts, lengths) + within, np.repeat(np.arange(len(rows)), lengths)
+
+    def dots(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The cosine of each pair of rows (first[i], second[i])."""
+        result = np.zeros(len(first))
+        for low in range(0, len(first), _PAIR_CHUNK):
+            a, b = first[low : low + _PAIR_CHUNK], second[low : low + _PAIR_CHUNK]
+            a_at, a_pair = self._entries(a)
+            b_at, b_pair = self._entries(b)
+            if not len(a_at) or not len(b_at):
+                continue
+            # Pair number and term in one code: each row's entries are in term order, so
+            # both code arrays are sorted and a binary search matches them.
+            a_code = a_pair * self.span + self.terms[a_at]
+            b_code = b_pair * self.span + self.terms[b_at]
+            found = np.minimum(np.searchsorted(b_code, a_code), len(b_code) - 1)
+            hit = b_code[found] == a_code
+            products = self.weights[a_at[hit]] * self.weights[b_at[found[hit]]]
+            result[low : low + len(a)] = np.bincount(
+                a_pair[hit], weights=products, minlength=len(a)
+            )
+        return result
+
+
+# Pairs compared at once by _Sparse.dots: bounds the memory of the expanded entries.
+_PAIR_CHUNK = 20_000
+
+
+def _vectors(counts: Sequence[Mapping[str, int]], total: int) -> _Sparse:
     """Unit TF-IDF vectors over interned terms, each cut to its VECTOR_TERMS heaviest."""
     vocabulary: dict[str, int] = {}
     # Interning in C: a new term takes the next number, numbers skipped by known terms
@@ -292,9 +335,11 @@ def _vectors(counts: Sequence[Mapping[str, int]], total: int) -> list[dict[int, 
         tfs += counted.values()
     del vocabulary
     if not terms:
-        return [{} for _ in counts]
+        empty = np.zeros(0, dtype=np.int64)
+        return _Sparse(np.zeros(len(counts) + 1, dtype=np.int64), empty, np.zeros(0))
     sizes = np.fromiter(map(len, counts), dtype=np.int64, count=len(counts))
     term = np.asarray(terms, dtype=np.int64)
+    del terms
     owner = np.repeat(np.arange(len(counts)), sizes)
     df = np.bincount(term)
     # A word in most articles of the corpus says nothing about any of them.
@@ -310,15 +355,15 @@ def _vectors(counts: Sequence[Mapping[str, int]], total: int) -> list[dict[int, 
     owner, term, weight = owner[kept], term[kept], weight[kept]
     norm = np.sqrt(np.bincount(owner, weights=weight * weight, minlength=len(counts)))
     weight /= np.where(norm == 0.0, 1.0, norm)[owner]
-    bounds = np.searchsorted(owner, np.arange(len(counts) + 1)).tolist()
-    term_list, weight_list = term.tolist(), weight.tolist()
-    return [
-        dict(zip(term_list[a:b], weight_list[a:b], strict=True))
-        for a, b in itertools.pairwise(bounds)
-    ]
+    # Dense term numbers, and each row in term order, for _Sparse.dots.
+    term = np.unique(term, return_inverse=True)[1].astype(np.int64)
+    order = np.lexsort((term, owner))
+    owner, term, weight = owner[order], term[order], weight[order]
+    bounds = np.searchsorted(owner, np.arange(len(counts) + 1))
+    return _Sparse(bounds, term, weight)
 
 
-def _weigh(profiles: Sequence[_Profile]) -> None:
+def _weigh(profiles: Sequence[_Profile]) -> tuple[_Sparse, _Sparse]:
     """TF-IDF vectors of words and of name words, and IDF weights of names, over this corpus."""
     total = len(profiles)
     word_vectors = _vectors([profile.words or {} for profile in profiles], total)
@@ -327,19 +372,14 @@ def _weigh(profiles: Sequence[_Profile]) -> None:
     for profile in profiles:
         name_df.update(profile.names.keys())
     log_total = math.log(total + 1)
-    for profile, words, names in zip(profiles, word_vectors, name_vectors, strict=True):
-        profile.word_vector, profile.name_vector = words, names
+    for profile in profiles:
         profile.words = profile.name_words = None
         # How much a name says about this article: often named here, rarely elsewhere.
         profile.name_weights = {
             key: profile.mentioned[key] * (log_total - math.log(name_df[key] + 1) + 1.0)
             for key in profile.names
         }
-
-
-def _dot(first: Mapping[int, float], second: Mapping[int, float]) -> float:
-    """The cosine of two unit vectors, summed over their shared terms only."""
-    return sum([first[term] * second[term] for term in first.keys() & second.keys()])
+    return word_vectors, name_vectors
 
 
 def _shared_names(first: _Profile, second: _Profile) -> list[str]:
@@ -363,23 +403,34 @@ def _time_factor(first: _Profile, second: _Profile, weights: Weights) -> float:
     return max(0.0, factor)
 
 
-def _direct(first: _Profile, second: _Profile, weights: Weights) -> float:
-    """How alike two articles are on their own (0-1): words, names, near-duplicate text."""
-    words = _dot(first.word_vector, second.word_vector)
-    if first.name_vector and second.name_vector:
-        names = _dot(first.name_vector, second.name_vector)
-        similarity = weights.word_share * words + (1.0 - weights.word_share) * names
-    else:
-        similarity = words
-    if words >= DUPLICATE_CHECK and min(first.lead_words, second.lead_words) >= 20:
-        # Copies of one story: a reworded headline and a cut ending leave the lead intact.
-        copied = (
-            fuzz.ratio(first.lead, second.lead, score_cutoff=100.0 * weights.duplicate_ratio)
-            / 100.0
-        )
-        if copied:
-            similarity = max(similarity, copied)
-    return similarity * _time_factor(first, second, weights)
+def _direct(
+    profiles: Sequence[_Profile],
+    vectors: tuple[_Sparse, _Sparse],
+    pairs: Sequence[tuple[int, int]],
+    weights: Weights,
+) -> list[float]:
+    """How alike each pair of articles is on its own (0-1): words, names, copied text."""
+    if not pairs:
+        return []
+    first = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    second = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    word_vectors, name_vectors = vectors
+    words = word_vectors.dots(first, second)
+    names = name_vectors.dots(first, second)
+    both_named = name_vectors.filled(first) & name_vectors.filled(second)
+    mixed = weights.word_share * words + (1.0 - weights.word_share) * names
+    similarity = np.where(both_named, mixed, words).tolist()
+    cutoff = 100.0 * weights.duplicate_ratio
+    for row in np.flatnonzero(words >= DUPLICATE_CHECK).tolist():
+        a, b = profiles[pairs[row][0]], profiles[pairs[row][1]]
+        if min(a.lead_words, b.lead_words) >= 20:
+            # Copies of one story: a reworded headline and a cut ending leave the lead intact.
+            copied = fuzz.ratio(a.lead, b.lead, score_cutoff=cutoff) / 100.0
+            similarity[row] = max(similarity[row], copied)
+    return [
+        value * _time_factor(profiles[a], profiles[b], weights)
+        for value, (a, b) in zip(similarity, pairs, strict=True)
+    ]
 
 
 def _context(first: _Profile, second: _Profile) -> float:
@@ -523,15 +574,14 @@ class ScoredCorpus:
             for index, article in enumerate(articles)
         ]
         del vocabulary
-        _weigh(self.profiles)
+        self.vectors = _weigh(self.profiles)
         candidates = _candidate_pairs(self.profiles)
-        self.direct = {
-            (a, b): _direct(self.profiles[a], self.profiles[b], weights) for a, b in candidates
-        }
+        self.direct = dict(
+            zip(candidates, _direct(self.profiles, self.vectors, candidates, weights), strict=True)
+        )
         _set_contexts(self.profiles, self.direct)
         self.scores: dict[tuple[int, int], float] = {}
-        for first, second in candidates:
-            self._score(first, second)
+        self.score_many(candidates)
         self.candidates = len(candidates)
 
     @property
@@ -544,16 +594,20 @@ class ScoredCorpus:
         """How many pairs were scored so far: the candidates and those sampled by merges."""
         return len(self.scores)
 
-    def _score(self, first: int, second: int) -> float:
-        pair = (first, second) if first < second else (second, first)
-        if pair not in self.scores:
+    def score_many(self, pairs: Iterable[tuple[int, int]]) -> list[float]:
+        """The scores of these pairs of article positions, each computed once."""
+        ordered = [(a, b) if a < b else (b, a) for a, b in pairs]
+        scores = self.scores
+        missing = [pair for pair in dict.fromkeys(ordered) if pair not in scores]
+        unscored = [pair for pair in missing if pair not in self.direct]
+        measured = _direct(self.profiles, self.vectors, unscored, self.weights)
+        direct = dict(zip(unscored, measured, strict=True))
+        direct.update((pair, self.direct[pair]) for pair in missing if pair in self.direct)
+        for pair in missing:
             a, b = self.profiles[pair[0]], self.profiles[pair[1]]
-            direct = self.direct.get(pair)
-            if direct is None:
-                direct = _direct(a, b, self.weights)
             context = _context(a, b) * _time_factor(a, b, self.weights)
-            self.scores[pair] = _mix(direct, context, self.weights)
-        return self.scores[pair]
+            scores[pair] = _mix(direct[pair], context, self.weights)
+        return [scores[pair] for pair in ordered]
 
     def groups(self, threshold: float = DEFAULT_THRESHOLD) -> list[Group]:
         """Every article in exactly one group (singletons too), groups in corpus order."""
@@ -562,7 +616,7 @@ class ScoredCorpus:
             ((score, pair) for pair, score in self.scores.items() if score >= threshold),
             key=lambda edge: (-edge[0], edge[1]),
         )
-        clusters = _Clusters(len(profiles), self._score)
+        clusters = _Clusters(len(profiles), self.score_many)
         link_threshold = threshold * self.weights.link_ratio
         for _score_value, (first, second) in edges:
             clusters.merge(first, second, link_threshold)
@@ -595,8 +649,10 @@ class ScoredCorpus:
 class _Clusters:
     """Union-find that refuses merges whose average link is too weak."""
 
-    def __init__(self, size: int, score: Callable[[int, int], float]) -> None:
-        self.score = score
+    def __init__(
+        self, size: int, score_many: Callable[[list[tuple[int, int]]], list[float]]
+    ) -> None:
+        self.score_many = score_many
         self.parent = list(range(size))
         self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
 
@@ -611,7 +667,7 @@ class _Clusters:
         if len(cross) > LINK_SAMPLE:
             step = len(cross) / LINK_SAMPLE
             cross = [cross[int(i * step)] for i in range(LINK_SAMPLE)]
-        return sum(self.score(a, b) for a, b in cross) / len(cross)
+        return sum(self.score_many(cross)) / len(cross)
 
     def merge(self, first: int, second: int, link_threshold: float) -> bool:
         first_root, second_root = self.find(first), self.find(second)
