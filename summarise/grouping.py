@@ -134,11 +134,13 @@ class _Profile:
     index: int
     key: str
     lead: str  # the opening of the text as lower-case words, for the fuzzy comparison
-    lead_content: list[str]  # its content words
     lead_words: int
-    headline: frozenset[str]  # the content words of the title
-    words: Counter[str] | None  # dropped once the vectors are built
-    name_words: Counter[str] | None
+    # Term numbers and counts of the words and of the name words; dropped once the
+    # vectors are built.
+    words: tuple[np.ndarray, np.ndarray] | None
+    name_words: tuple[np.ndarray, np.ndarray] | None
+    # Hashes of the blocking keys (see _blocking_keys); dropped once the pairs are found.
+    keys: np.ndarray | None
     names: dict[str, str]  # name key -> how the article writes it
     mentioned: Counter[str]  # name key -> how often the article names it
     years: frozenset[str]
@@ -223,23 +225,36 @@ def _names_from_capitals(
     return names, mentioned, name_words
 
 
-class _Vocabulary:
-    """The content words among the tokens seen so far: a corpus repeats its vocabulary,
-    so each distinct word is judged once, with set operations done in C."""
+class _Terms:
+    """Numbers for the words of a corpus, and which of them are content words: a corpus
+    repeats its vocabulary, so each distinct word is looked at once."""
 
     def __init__(self) -> None:
-        self.judged: set[str] = set()
+        self.numbers: dict[str, int] = {}
         self.content: set[str] = set()
 
-    def judge(self, words: Set[str]) -> None:
-        new = words - self.judged
+    def judge(self, words: Iterable[str]) -> None:
+        new = set(words).difference(self.numbers)
         if new:
-            self.judged |= new
-            self.content.update([word for word in new if _is_content(word)])
+            # Sorted, so a word's number does not depend on the hash seed of the run.
+            ordered = sorted(new)
+            self.numbers.update(
+                zip(
+                    ordered, range(len(self.numbers), len(self.numbers) + len(ordered)), strict=True
+                )
+            )
+            self.content.update([word for word in ordered if _is_content(word)])
+
+    def counted(self, counts: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Term numbers and counts, as compact arrays."""
+        self.judge(counts)
+        size = len(counts)
+        numbers = np.fromiter(map(self.numbers.__getitem__, counts), np.int32, size)
+        return numbers, np.fromiter(counts.values(), np.float32, size)
 
 
 def _profile(
-    index: int, article: Article, analysis: Analysis | None, vocabulary: _Vocabulary
+    index: int, article: Article, analysis: Analysis | None, terms: _Terms, names_terms: _Terms
 ) -> _Profile:
     title = article.title.strip()
     body = article.body
@@ -247,12 +262,11 @@ def _profile(
     text = text[:PROFILE_CHARS]
     # Copies of a story keep its opening paragraphs even under another headline.
     lead_tokens = _TOKEN.findall((article.standfirst + "\n" + body)[:LEAD_CHARS].lower())
-    lead = " ".join(lead_tokens)
     tokens = _TOKEN.findall(text)
     lowered = Counter(map(str.lower, tokens))
-    vocabulary.judge(lowered.keys())
-    vocabulary.judge(set(lead_tokens))
-    content = vocabulary.content
+    terms.judge(lowered)
+    terms.judge(lead_tokens)
+    content = terms.content
     words = Counter({word: n for word, n in lowered.items() if word in content})
     headline = _content_words(title)
     # The headline counts twice: it is the story's own summary.
@@ -261,15 +275,15 @@ def _profile(
         names, mentioned, name_words = _names_from_mentions(analysis)
     else:
         names, mentioned, name_words = _names_from_capitals(text, set(tokens))
+    keys = _blocking_keys(lead_tokens, content, headline, names)
     return _Profile(
         index,
         article.key,
-        lead,
-        [word for word in lead_tokens if word in content],
+        " ".join(lead_tokens),
         len(lead_tokens),
-        frozenset(headline),
-        words,
-        name_words,
+        terms.counted(words),
+        names_terms.counted(name_words),
+        np.fromiter(map(hash, keys), np.int64, len(keys)),
         names,
         mentioned,
         frozenset(_YEAR.findall(text)),
@@ -322,56 +336,64 @@ class _Sparse:
 _PAIR_CHUNK = 20_000
 
 
-def _vectors(counts: Sequence[Mapping[str, int]], total: int) -> _Sparse:
-    """Unit TF-IDF vectors over interned terms, each cut to its VECTOR_TERMS heaviest."""
-    vocabulary: dict[str, int] = {}
-    # Interning in C: a new term takes the next number, numbers skipped by known terms
-    # are simply never used.
-    numbers = itertools.count()
-    terms: list[int] = []
-    tfs: list[int] = []
-    for counted in counts:
-        terms += map(vocabulary.setdefault, counted, numbers)
-        tfs += counted.values()
-    del vocabulary
-    if not terms:
-        empty = np.zeros(0, dtype=np.int64)
-        return _Sparse(np.zeros(len(counts) + 1, dtype=np.int64), empty, np.zeros(0))
-    sizes = np.fromiter(map(len, counts), dtype=np.int64, count=len(counts))
-    term = np.asarray(terms, dtype=np.int64)
-    del terms
-    owner = np.repeat(np.arange(len(counts)), sizes)
-    df = np.bincount(term)
+def _vectors(counts: Sequence[tuple[np.ndarray, np.ndarray]], span: int) -> _Sparse:
+    """Unit TF-IDF vectors over term numbers below ``span``, each cut to its VECTOR_TERMS
+    heaviest terms; worked out in chunks of articles, so memory stays bounded."""
+    total = len(counts)
+    df = np.zeros(span, dtype=np.int64)
+    for low in range(0, total, _ARTICLE_CHUNK):
+        chunk = [terms for terms, _ in counts[low : low + _ARTICLE_CHUNK]]
+        if chunk:
+            df += np.bincount(np.concatenate(chunk), minlength=span)
     # A word in most articles of the corpus says nothing about any of them.
     common = max(3.0, COMMON_SHARE * total)
     idf = (np.log((total + 1) / (df + 1)) + IDF_FLOOR) ** IDF_POWER
     idf[df > common] = 0.0
-    weight = (1.0 + np.log(np.asarray(tfs, dtype=np.float64))) * idf[term]
-    order = np.lexsort((-weight, owner))
-    owner, term, weight = owner[order], term[order], weight[order]
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    rank = np.arange(len(term)) - np.repeat(starts, sizes)
-    kept = (rank < VECTOR_TERMS) & (weight > 0.0)
-    owner, term, weight = owner[kept], term[kept], weight[kept]
-    norm = np.sqrt(np.bincount(owner, weights=weight * weight, minlength=len(counts)))
-    weight /= np.where(norm == 0.0, 1.0, norm)[owner]
-    # Dense term numbers, and each row in term order, for _Sparse.dots.
-    term = np.unique(term, return_inverse=True)[1].astype(np.int64)
-    order = np.lexsort((term, owner))
-    owner, term, weight = owner[order], term[order], weight[order]
-    bounds = np.searchsorted(owner, np.arange(len(counts) + 1))
-    return _Sparse(bounds, term, weight)
+    del df
+    owners, kept_terms, kept_weights = [], [], []
+    for low in range(0, total, _ARTICLE_CHUNK):
+        chunk = counts[low : low + _ARTICLE_CHUNK]
+        sizes = np.fromiter((len(terms) for terms, _ in chunk), np.int64, len(chunk))
+        if not sizes.sum():
+            continue
+        term = np.concatenate([terms for terms, _ in chunk]).astype(np.int64)
+        tf = np.concatenate([tfs for _, tfs in chunk]).astype(np.float64)
+        owner = np.repeat(np.arange(low, low + len(chunk)), sizes)
+        weight = (1.0 + np.log(tf)) * idf[term]
+        order = np.lexsort((-weight, owner))
+        owner, term, weight = owner[order], term[order], weight[order]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        rank = np.arange(len(term)) - np.repeat(starts, sizes)
+        kept = (rank < VECTOR_TERMS) & (weight > 0.0)
+        owner, term, weight = owner[kept], term[kept], weight[kept]
+        norm = np.sqrt(np.bincount(owner - low, weights=weight * weight, minlength=len(chunk)))
+        weight /= np.where(norm == 0.0, 1.0, norm)[owner - low]
+        # Each row in term order, for _Sparse.dots.
+        order = np.lexsort((term, owner))
+        owners.append(owner[order])
+        kept_terms.append(term[order])
+        kept_weights.append(weight[order])
+    if not owners:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Sparse(np.zeros(total + 1, dtype=np.int64), empty, np.zeros(0))
+    owner = np.concatenate(owners)
+    bounds = np.searchsorted(owner, np.arange(total + 1))
+    return _Sparse(bounds, np.concatenate(kept_terms), np.concatenate(kept_weights))
 
 
-def _weigh(profiles: Sequence[_Profile]) -> tuple[_Sparse, _Sparse]:
+# Articles whose terms are weighed at once by _vectors.
+_ARTICLE_CHUNK = 10_000
+
+
+def _weigh(profiles: Sequence[_Profile], spans: tuple[int, int]) -> tuple[_Sparse, _Sparse]:
     """TF-IDF vectors of words and of name words, and IDF weights of names, over this corpus."""
-    total = len(profiles)
-    word_vectors = _vectors([profile.words or {} for profile in profiles], total)
-    name_vectors = _vectors([profile.name_words or {} for profile in profiles], total)
+    none = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+    word_vectors = _vectors([profile.words or none for profile in profiles], spans[0])
+    name_vectors = _vectors([profile.name_words or none for profile in profiles], spans[1])
     name_df: Counter[str] = Counter()
     for profile in profiles:
         name_df.update(profile.names.keys())
-    log_total = math.log(total + 1)
+    log_total = math.log(len(profiles) + 1)
     for profile in profiles:
         profile.words = profile.name_words = None
         # How much a name says about this article: often named here, rarely elsewhere.
@@ -460,20 +482,20 @@ def _mix(direct: float, context: float, weights: Weights) -> float:
     return 100.0 * math.sqrt(max(0.0, min(1.0, mixed)))
 
 
-def _blocking_keys(profile: _Profile) -> Iterable[Hashable]:
+def _blocking_keys(
+    lead_tokens: Sequence[str], content: Set[str], headline: Iterable[str], names: Iterable[str]
+) -> list[Hashable]:
     """Headline and lead words, names, and word pairs of the lead: what same-event
-    stories share first, and few enough to keep the index small.
-
-    In a fixed order (a dict, not a set): ties between equally rare keys are broken by
-    the order keys were first seen, which must not change from one run to the next.
-    """
-    lead_words = profile.lead.split()
-    return dict.fromkeys(
-        itertools.chain(
-            profile.lead_content,
-            sorted(profile.headline),
-            [("n", key) for key in profile.names],
-            itertools.pairwise(lead_words[:SHINGLE_WORDS]),
+    stories share first, and few enough to keep the index small. Once each, in the order
+    of the text: ties between equally rare keys go to the key seen first in the corpus."""
+    return list(
+        dict.fromkeys(
+            itertools.chain(
+                [word for word in lead_tokens if word in content],
+                headline,
+                [("n", key) for key in names],
+                itertools.pairwise(lead_tokens[:SHINGLE_WORDS]),
+            )
         )
     )
 
@@ -484,18 +506,21 @@ def _candidate_pairs(profiles: Sequence[_Profile]) -> list[tuple[int, int]]:
     Each article looks at most KEYS_PER_ARTICLE postings of at most POSTING_CAP articles
     and keeps CANDIDATES_PER_ARTICLE partners, so the pairs grow linearly with the corpus.
     """
-    key_ids: dict[Hashable, int] = {}
-    numbers = itertools.count()
-    keys: list[int] = []
-    sizes = np.zeros(len(profiles), dtype=np.int64)
-    for row, profile in enumerate(profiles):
-        before = len(keys)
-        keys += map(key_ids.setdefault, _blocking_keys(profile), numbers)
-        sizes[row] = len(keys) - before
-    del key_ids
-    key = np.asarray(keys, dtype=np.int64)
+    none = np.zeros(0, dtype=np.int64)
+    hashes = [none if profile.keys is None else profile.keys for profile in profiles]
+    sizes = np.fromiter(map(len, hashes), np.int64, len(hashes))
+    if not sizes.sum():
+        return []
+    # Keys are numbered in the order the corpus first shows them (not by hash value, which
+    # changes from one run to the next), so ties break the same way every time.
+    _, first_seen, key = np.unique(np.concatenate(hashes), return_index=True, return_inverse=True)
+    del hashes
+    order_seen = np.empty(len(first_seen), dtype=np.int64)
+    order_seen[np.argsort(first_seen)] = np.arange(len(first_seen))
+    key = order_seen[key.reshape(-1)]
+    del order_seen, first_seen
     owner = np.repeat(np.arange(len(profiles), dtype=np.int64), sizes)
-    df = np.bincount(key) if len(key) else np.zeros(0, dtype=np.int64)
+    df = np.bincount(key)
     usable = (df[key] >= 2) & (df[key] <= POSTING_CAP)
     key, owner = key[usable], owner[usable]
     # The postings: the articles listing each key, in one array ordered by key.
@@ -568,14 +593,17 @@ class ScoredCorpus:
     ) -> None:
         self.weights = weights
         self.ids = [article.id for article in articles]
-        vocabulary = _Vocabulary()
+        terms, name_terms = _Terms(), _Terms()
         self.profiles = [
-            _profile(index, article, analyses.get(self.ids[index]), vocabulary)
+            _profile(index, article, analyses.get(self.ids[index]), terms, name_terms)
             for index, article in enumerate(articles)
         ]
-        del vocabulary
-        self.vectors = _weigh(self.profiles)
+        spans = (len(terms.numbers), len(name_terms.numbers))
+        del terms, name_terms
+        self.vectors = _weigh(self.profiles, spans)
         candidates = _candidate_pairs(self.profiles)
+        for profile in self.profiles:
+            profile.keys = None
         self.direct = dict(
             zip(candidates, _direct(self.profiles, self.vectors, candidates, weights), strict=True)
         )
