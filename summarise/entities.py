@@ -342,6 +342,13 @@ def refine_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
     return refined
 
 
+@lru_cache(maxsize=20_000)
+def _repeat_pattern(name: str) -> re.Pattern[str]:
+    """Where ``name`` stands as a whole name; the same names recur from story to story, and
+    compiling a pattern costs more than searching a story with it."""
+    return re.compile(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w-]|['’]\w\w)")
+
+
 def propagate(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """Mentions plus the untagged repeats of names tagged elsewhere in ``text``.
 
@@ -367,8 +374,7 @@ def propagate(mentions: Sequence[Mention], text: str) -> list[Mention]:
     for name in sorted(names, key=len, reverse=True):
         if len(name) < 2:
             continue
-        pattern = re.compile(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w-]|['’]\w\w)")
-        for match in pattern.finditer(text):
+        for match in _repeat_pattern(name).finditer(text):
             start, end = match.span()
             if any(covered[start:end]):
                 continue

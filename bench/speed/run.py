@@ -1,63 +1,40 @@
 """Prints speed figures measured on this machine in one run; nothing here asserts a time.
 
-- analysis: a corpus analysed the first time vs. read back from the analysis cache
-- grouping: 5,000 articles vs. 500 (10x the articles; linear growth is 10x, all pairs 100x)
+- analysis: 593 BBC and CNN stories analysed the first time, against spaCy's own
+  ``nlp.pipe`` on one and on every core; then ``newsreader summarise`` run again with
+  everything cached, per 1,000 articles (bench/speed/analysis.py)
+- grouping: 1k, 10k, 100k articles, ours beside all-pairs rapidfuzz and MinHashLSH, with
+  peak memory (bench/speed/grouping.py)
 - feeds: wall time and requests of a first and a second library update against feeds
   served on 127.0.0.1 (the second is all 304 Not Modified)
+- reader: the app's first paint and its `j` latency on a large library, against a bare
+  Textual app's first paint (bench/speed/reader.py)
+- partition: one worker process analysing 1,000 articles into an analysis cache: time,
+  peak memory, size on disk (the per-partition costs in docs/scaling.md)
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+import os
+from collections.abc import Sequence
 
-from bench.speed.corpus import synthetic_corpus
-
-PARTS = ("analysis", "grouping", "feeds")
+PARTS = ("analysis", "grouping", "feeds", "reader", "partition")
 
 
-def _seconds(action: Callable[[], object], repeat: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best
+def load_note(when: str) -> str:
+    """What else the machine was doing: figures taken under load are slower than idle."""
+    from summarise.analysis_pool import usable_cores
 
-
-def cache_ratio(articles: int) -> tuple[float, float]:
-    from summarise.engine import Corpus
-    from summarise.nlp import load_pipeline
-    from summarise.store import AnalysisCache
-
-    load_pipeline()  # loading the model is not part of either side of the ratio
-    corpus_articles = synthetic_corpus(max(1, articles // 4), 4, seed=11)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "analyses.sqlite3"
-        with AnalysisCache(path) as cache:
-            cold = _seconds(lambda: Corpus(corpus_articles, cache=cache).analyse())
-        with AnalysisCache(path) as cache:
-            warm = _seconds(lambda: Corpus(corpus_articles, cache=cache).analyse(), repeat=3)
-    return cold, warm
-
-
-def grouping_ratio(small: int, large: int) -> tuple[float, float]:
-    from summarise.grouping import group_articles
-    from summarise.nlp import analyse_many, load_pipeline
-
-    tellings = 5
-    articles = synthetic_corpus(large // tellings, tellings, seed=5)
-    pipeline = load_pipeline()
-    analyses = {analysis.article_id: analysis for analysis in analyse_many(articles, pipeline)}
-
-    def group(subset: Sequence[object]) -> Callable[[], object]:
-        return lambda: group_articles(subset, analyses)  # type: ignore[arg-type]
-
-    few = articles[:small]
-    return _seconds(group(few), repeat=3), _seconds(group(articles))
+    cores = usable_cores()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return f"{cores} cores; load average unknown"
+    # At the end the benchmark's own processes, one per core, still count in the average.
+    idle = 0.5 if when == "start" else cores + 0.5
+    busy = " (other work was running: figures are under load)" if load >= idle else ""
+    return f"{cores} cores; load average over the last minute {load:.2f} at the {when}{busy}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,33 +46,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "parts", nargs="*", metavar="PART", help=f"some of {', '.join(PARTS)} (default: all)"
     )
-    parser.add_argument("--articles", type=int, default=200, help="articles for the cache ratio")
-    parser.add_argument("--small", type=int, default=500, help="smaller grouping corpus")
-    parser.add_argument("--large", type=int, default=5000, help="larger grouping corpus")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=593,
+        help="BBC and CNN stories for the analysis part, half of each (default: 593)",
+    )
+    parser.add_argument(
+        "--partition", type=int, default=1000, help="articles in the partition part"
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="grouping corpus sizes, comma-separated (default: 1000,10000,100000)",
+    )
     parser.add_argument("--feeds", type=int, default=50, help="feeds with full-text entries")
     parser.add_argument("--teaser-feeds", type=int, default=10, help="feeds with teasers")
     parser.add_argument("--items", type=int, default=20, help="entries per feed")
+    parser.add_argument(
+        "--reader-articles", type=int, default=10_000, help="library size for the reader part"
+    )
+    parser.add_argument("--presses", type=int, default=60, help="j presses per reader phase")
+    parser.add_argument("--data", help="evaluation data folder (default ../shared/data)")
     args = parser.parse_args(argv)
     unknown = [part for part in args.parts if part not in PARTS]
     if unknown:
         parser.error(f"unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
     parts = args.parts or list(PARTS)
 
+    from bench.quality.common import data_root
+
+    print(load_note("start"), flush=True)
     if "analysis" in parts:
-        cold, warm = cache_ratio(args.articles)
-        print(
-            f"analysis, {args.articles} articles: first run / from cache = {cold / warm:.0f}x"
-            " faster from the cache"
-        )
+        from bench.speed.analysis import report as analysis_report
+
+        print(analysis_report(data_root(args.data), args.articles), flush=True)
     if "grouping" in parts:
-        small, large = grouping_ratio(args.small, args.large)
-        growth = args.large / args.small
-        print(
-            f"grouping {args.large} vs {args.small} articles: {large / small:.1f}x the time"
-            f" for {growth:.0f}x the articles (linear {growth:.0f}x, all pairs {growth**2:.0f}x)"
-        )
+        from bench.speed.grouping import report as grouping_report
+
+        sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+        print(grouping_report(data_root(args.data), sizes))
     if "feeds" in parts:
         from bench.speed.feeds import report
 
         print(report(args.feeds, args.items, args.teaser_feeds))
+    if "reader" in parts:
+        from bench.speed.reader import report as reader_report
+
+        print(reader_report(args.reader_articles, args.presses, data=args.data))
+    if "partition" in parts:
+        from bench.speed.analysis import partition_report
+
+        print(partition_report(data_root(args.data), args.partition))
+    print(load_note("end"))
     return 0
