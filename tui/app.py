@@ -9,6 +9,7 @@ and message handlers.
 
 from __future__ import annotations
 
+import gc
 import time
 import webbrowser
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -38,7 +40,7 @@ from summarise.sources import seeds_path
 from summarise.store import AnalysisCache, ReadState
 from summarise.summarisers import DEFAULT_ALGORITHM, SUMMARISERS
 from summarise.text import one_line
-from tui.analysis import analyse_in_order
+from tui.analysis import Analyser, analyse_in_order, readings
 from tui.background import Offload
 from tui.keys import KeysInForce
 from tui.library_sync import LibrarySync, arrivals, read_in_library
@@ -51,8 +53,11 @@ from tui.messages import (
     FeedAdded,
     FeedRemoved,
     GroupsReady,
+    LibraryChecked,
     LibraryReloaded,
     LoadFailed,
+    Reading,
+    ReadingsReady,
     StoriesArrived,
     UpdateFinished,
     UpdateProgress,
@@ -70,7 +75,16 @@ from tui.widgets.reading import ArticleBody, ArticleHeader, ScrollingPane, Summa
 
 MIN_SENTENCES = 1
 MAX_SENTENCES = 20
-SHOW_DELAY = 0.05  # seconds: moving fast through the list renders only where it stops
+# Moving fast through the list (a held key) draws the first row at once, then at most one
+# more per this many seconds, the last where the cursor stops: about a key's auto-repeat,
+# so pressing j draws every row, and a draw keeps well inside it.
+SHOW_DELAY = 0.02
+# Summaries made ahead for the rows after the one shown (and the one before), so the next
+# j finds its summary ready.
+NEIGHBOURS_AFTER = 3
+NEIGHBOURS_BEFORE = 1
+READINGS_KEPT = 5000  # summaries kept for showing again; then the store starts afresh
+LIBRARY_CHECK_DELAY = 3.0  # seconds
 REFILTER_INTERVAL = 5.0  # seconds between refreshes of a filtered list during analysis
 FILTER_DELAY = 0.3  # a rebuild of 5,000 rows takes a moment: wait for a pause in typing
 # Feeds answer one after another during an update: their stories join the list together.
@@ -144,19 +158,30 @@ class NewsReaderApp(App[int]):
         save: bool = True,
         use_processes: bool = True,
         use_library: bool = False,
+        check_library: bool = False,
         library: Library | None = None,
         notices: Sequence[str] = (),
     ) -> None:
+        """``check_library``: the command line showed the sample pages because the library
+        looked empty without opening it; it is opened once they are on screen, and shown
+        instead should it hold stories."""
         super().__init__()
         self.paths = [str(path) for path in paths]
         self._notices = list(notices)
         # The user's library (feeds and saved pages) is read when no paths are given.
         self.use_library = use_library or library is not None
+        self._check_library = check_library and not self.use_library
         self.settings = settings if settings is not None else Settings()
         self.model = model or self.settings.model or None
         self._cache = cache
         self._save_enabled = save
         self._offload = Offload(processes_allowed=use_processes)
+        self._analyser = Analyser(self._offload, self.model)
+        # What the reading pane shows of analysed articles, by (article id, algorithm,
+        # sentences): made in a worker, so moving the cursor only draws stored results.
+        self._readings: dict[tuple[str, str, int], Reading] = {}
+        self._summariser_ready = False
+        self._readings_asked = 0
         self._sync = LibrarySync(library, self._offload)
         self._loading: list[Article] = []
         self.corpus: Corpus | None = None
@@ -179,6 +204,7 @@ class NewsReaderApp(App[int]):
         self._wanted: Article | None = None
         self._pending: RowData | None = None
         self._show_timer: Timer | None = None
+        self._drawn: RowData | None = None
         self._filter_timer: Timer | None = None
         self._last_refilter = 0.0
         self._shown: tuple[object, ...] = ()
@@ -282,11 +308,11 @@ class NewsReaderApp(App[int]):
             )
         self.tree.focus()
         self.load_corpus()
-        self.prepare_summariser()
 
     @work(thread=True, group="prepare")
     def prepare_summariser(self) -> None:
-        # Done while the articles load, so the first summary shown does not wait for it.
+        # Done once the first summary is on screen (the stored one needs no summariser),
+        # so a change of length or a summary made afresh does not wait for it.
         prepare_news_summariser()
 
     # Loading and analysis (workers) -----------------------------------------
@@ -369,6 +395,9 @@ class NewsReaderApp(App[int]):
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         self.corpus = message.corpus
+        if self._check_library:
+            # Normally started once the first summary shows; this in case none does.
+            self.set_timer(LIBRARY_CHECK_DELAY, self._start_library_check)
         self._loading = []
         self.reads.ids = message.read_ids
         corpus = self.corpus
@@ -390,6 +419,7 @@ class NewsReaderApp(App[int]):
         if keep is None and self.tree.cursor_line > 0 and self.current is not None:
             keep = self.current.key  # the reader moved while the list was loading
         self.rebuild_list(keep=keep, follow_cursor=False)
+        _keep_out_of_collections()  # the articles and their rows
         self.query_one("#progress", ProgressBar).update(total=len(corpus.articles), progress=0)
         self.analyse_all()
         if self._update_wanted:
@@ -428,9 +458,8 @@ class NewsReaderApp(App[int]):
         analyse_in_order(
             corpus,
             selected=lambda: self._wanted,
-            offload=self._offload,
+            analyser=self._analyser,
             cache=self._cache,
-            model=self.model,
             threshold=self.settings.threshold,
             post=self.post_message,
             cancelled=lambda: worker.is_cancelled,
@@ -438,6 +467,7 @@ class NewsReaderApp(App[int]):
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
         self.analysed = message.done
+        _keep_out_of_collections()
         for analysis in message.analyses:
             self.index.add_analysis(analysis)
         if not self.updating:
@@ -447,12 +477,9 @@ class NewsReaderApp(App[int]):
         if message.note:
             state += f" · {message.note}"
         self._status(state)
-        if self.current is not None and any(
-            a.article_id == article_id(self.current) for a in message.analyses
-        ):
-            self.show_article(self.current)
-        elif self.current_group is not None:
-            self.show_group(self.current_group)
+        shown = {article_id(member) for member in self._shown_articles()}
+        if shown and any(analysis.article_id in shown for analysis in message.analyses):
+            self._request_readings()
         # Entity names arrive with the analyses: a filter on them fills in as they do, but
         # not on every batch, since rebuilding thousands of rows takes a moment.
         filtering = self.query_text.strip() or self.entity_filter is not None
@@ -473,6 +500,7 @@ class NewsReaderApp(App[int]):
         if self.grouping or self.query_text.strip() or self.entity_filter is not None:
             self.rebuild_list()
         self._status()
+        _keep_out_of_collections()  # the analyses, groups and the rows just made
 
     # The list ------------------------------------------------------------------
 
@@ -573,11 +601,17 @@ class NewsReaderApp(App[int]):
     def _row_highlighted(self, event: Tree.NodeHighlighted[RowData]) -> None:
         self._pending = event.node.data
         if self._show_timer is None:
-            self._show_timer = self.set_timer(SHOW_DELAY, self._show_pending)
+            self._show_pending()
+            self._show_timer = self.set_timer(SHOW_DELAY, self._show_settled)
+
+    def _show_settled(self) -> None:
+        self._show_timer = None
+        if self._pending is not self._drawn:
+            self._show_pending()
+            self._show_timer = self.set_timer(SHOW_DELAY, self._show_settled)
 
     def _show_pending(self) -> None:
-        self._show_timer = None
-        data = self._pending
+        data = self._drawn = self._pending
         if isinstance(data, ArticleRow):
             self.show_article(data.article)
         elif isinstance(data, GroupRow):
@@ -591,12 +625,21 @@ class NewsReaderApp(App[int]):
             self.open_article(data.article)
 
     def summary_for(self, article: Article) -> SummaryState:
-        """The article's analysis and summary when known; else a reason for the wait."""
+        """What is known of the article's summary now, never waiting for it: its analysis
+        and summary, or why not ("analysing", "summarising", a summariser's failure)."""
         if self.corpus is None:
             return SummaryState(None, None, "loading")
-        return self.corpus.summary_if_analysed(article, self.algorithm, self.sentences)
+        analysis = self.corpus.cached_analysis(article)
+        if analysis is None:
+            return SummaryState(None, None, "analysing")
+        reading = self._readings.get((article_id(article), self.algorithm, self.sentences))
+        if reading is None:
+            return SummaryState(analysis, None, "summarising")
+        return SummaryState(analysis, reading.summary, reading.reason)
 
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> None:
+        """Draw the article from what is known now; a missing summary is asked for and
+        drawn when it comes (see ``on_readings_ready``)."""
         self.query_one("#right-switcher", ContentSwitcher).current = "reading"
         if self.current is None or self.current.key != article.key:
             self.entity = None
@@ -605,7 +648,9 @@ class NewsReaderApp(App[int]):
         self.current_group = None
         self._wanted = article
         analysis, summary, reason = self.summary_for(article)
-        signature = (article.key, analysis is not None, summary, self.show_hidden)
+        if reason == "summarising":
+            self._request_readings()
+        signature = (article.key, analysis is not None, summary, reason, self.show_hidden)
         if signature == self._shown and not keep_scroll:
             return
         keep_scroll = keep_scroll or (signature[:1] == self._shown[:1])
@@ -615,6 +660,8 @@ class NewsReaderApp(App[int]):
             self.summary_view.show_summary(article, analysis, summary)
         elif reason == "analysing":
             self.summary_view.show_message("Summary", "Analysing this article…")
+        elif reason == "summarising":
+            self.summary_view.show_message("Summary", "Summarising…")
         else:
             self.summary_view.show_message("Summary", reason)
         focused = self._focused_mention(analysis)
@@ -648,12 +695,94 @@ class NewsReaderApp(App[int]):
         self.header.show_article(lead, note=f"group of {len(row.members)}")
         analyses: dict[str, Analysis] = {}
         summaries: dict[str, Summary] = {}
+        waiting = False
         for member in row.members:
-            analysis, summary, _ = self.summary_for(member)
+            analysis, summary, reason = self.summary_for(member)
+            waiting = waiting or reason == "summarising"
             if analysis is not None and summary is not None:
                 analyses[article_id(member)] = analysis
                 summaries[article_id(member)] = summary
         self.group_view.show_group(row.group, row.members, analyses, summaries)
+        if waiting:
+            self._request_readings()
+
+    # Summaries (worker) ------------------------------------------------------------
+
+    def _shown_articles(self) -> list[Article]:
+        if self.current_group is not None:
+            return list(self.current_group.members)
+        return [self.current] if self.current is not None else []
+
+    def _neighbours(self) -> list[Article]:
+        """The articles of the rows around the cursor, nearest first."""
+        tree = self.tree
+        line = tree.cursor_line
+        steps = [*range(1, NEIGHBOURS_AFTER + 1), *range(-1, -NEIGHBOURS_BEFORE - 1, -1)]
+        found: list[Article] = []
+        for step in steps:
+            node = tree.get_node_at_line(line + step) if line + step >= 0 else None
+            if node is None:
+                continue
+            if isinstance(node.data, ArticleRow):
+                found.append(node.data.article)
+            elif isinstance(node.data, GroupRow):
+                found.extend(node.data.members)
+        return found
+
+    def _request_readings(self) -> None:
+        """Ask for the summaries of what is shown, then of the rows around it."""
+        corpus = self.corpus
+        if corpus is None:
+            return
+        wanted: dict[str, Article] = {}
+        for article in [*self._shown_articles(), *self._neighbours()]:
+            key = (article_id(article), self.algorithm, self.sentences)
+            if key not in self._readings and corpus.cached_analysis(article) is not None:
+                wanted.setdefault(article_id(article), article)
+        if wanted:
+            self._readings_asked += 1
+            self.make_readings(
+                list(wanted.values()), self.algorithm, self.sentences, self._readings_asked
+            )
+
+    @work(thread=True, group="readings")
+    def make_readings(
+        self, articles: list[Article], algorithm: str, sentences: int, asked: int
+    ) -> None:
+        corpus = self.corpus
+        if corpus is None:
+            return
+        worker = get_current_worker()
+        # A later request (the cursor moved on) makes this one's remaining work moot; it
+        # stops rather than being cancelled, so waiting for the workers never fails.
+        readings(
+            corpus,
+            articles,
+            algorithm,
+            sentences,
+            post=self.post_message,
+            cancelled=lambda: worker.is_cancelled or self._readings_asked != asked,
+        )
+
+    def on_readings_ready(self, message: ReadingsReady) -> None:
+        if len(self._readings) > READINGS_KEPT:
+            self._readings.clear()
+        for reading in message.readings:
+            self._readings[(reading.article_id, reading.algorithm, reading.sentences)] = reading
+        shown = {article_id(article) for article in self._shown_articles()}
+        if not any(reading.article_id in shown for reading in message.readings):
+            return
+        try:
+            if self.current_group is not None:
+                self.show_group(self.current_group)
+            elif self.current is not None:
+                self.show_article(self.current, keep_scroll=True)
+        except NoMatches:
+            return  # the app is closing: its widgets went before this message came
+        if not self._summariser_ready:
+            self._summariser_ready = True
+            self.prepare_summariser()
+            self._start_library_check()
 
     def open_article(self, article: Article) -> None:
         """Enter on an article: read it (marks it read) with the text focused."""
@@ -1059,6 +1188,28 @@ class NewsReaderApp(App[int]):
             markup=False,
         )
 
+    def _start_library_check(self) -> None:
+        if self._check_library:
+            self._check_library = False
+            self.check_library()
+
+    @work(thread=True, exclusive=True, group="library-check")
+    def check_library(self) -> None:
+        try:
+            library = self.library
+            holds_stories = not library.is_empty()
+        except LibraryError as problem:
+            self.post_message(LibraryChecked(False, [str(problem)]))
+            return
+        self.post_message(LibraryChecked(holds_stories, list(library.warnings)))
+
+    def on_library_checked(self, message: LibraryChecked) -> None:
+        for warning in message.warnings:
+            self.notify(warning, severity="warning", timeout=10, markup=False)
+        if message.holds_stories and self.on_seeds:
+            self._switch_to_library()
+            self.load_corpus()
+
     def _switch_to_library(self) -> None:
         """Leave the sample pages for the user's library (the first feed was added)."""
         self.workers.cancel_group(self, "load")
@@ -1228,11 +1379,13 @@ class NewsReaderApp(App[int]):
     async def action_quit(self) -> None:
         self._save()
         self._offload.close()
+        self._analyser.close()
         self.exit(0)
 
     def on_unmount(self) -> None:
         self._save()
         self._offload.close()
+        self._analyser.close()
         if self._sync.is_open:
             # An update under way holds the library: the marks wait a moment, then stay
             # in the app's own store.
@@ -1260,17 +1413,33 @@ class NewsReaderApp(App[int]):
         return self.check_action(action, ()) is not False
 
 
+def _keep_out_of_collections() -> None:
+    """Exempt what exists now (articles, analyses, widgets) from Python's cyclic garbage
+    collector. A full collection walks every object: with thousands of analyses in memory
+    it took 0.2-0.3 s, at random key presses. Objects exempted are still freed when no
+    longer used; only one caught in a reference cycle would stay."""
+    gc.freeze()
+
+
 def run_app(
     paths: list[str],
     *,
     model: str | None,
     settings: Settings,
     library: bool = False,
+    check_library: bool = False,
     notices: Sequence[str] = (),
 ) -> int:
     """Run the reader on ``paths``, or on the user's library when ``library`` is set (the
     command line has already resolved the defaults). ``notices`` are shown on opening:
     what the command line did or repaired before the screen was taken over."""
-    app = NewsReaderApp(paths, settings=settings, model=model, use_library=library, notices=notices)
+    app = NewsReaderApp(
+        paths,
+        settings=settings,
+        model=model,
+        use_library=library,
+        check_library=check_library,
+        notices=notices,
+    )
     result = app.run()
     return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)

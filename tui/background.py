@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from summarise.article import Analysis, Article, Group, RawDocument
 from summarise.grouping import group_articles
-from summarise.nlp import analyse_many, load_pipeline
 from summarise.sources import LoadProblem, structure_document
 
 T = TypeVar("T")
@@ -39,10 +38,6 @@ def build_articles(documents: Sequence[RawDocument]) -> tuple[list[Article], lis
         else:
             articles.append(article)
     return articles, problems
-
-
-def analyse_articles(articles: Sequence[Article], model: str | None) -> list[Analysis]:
-    return list(analyse_many(articles, load_pipeline(model)))
 
 
 def group_corpus(
@@ -65,6 +60,18 @@ def _real_standard_streams() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's helper process now, with the terminal's own streams.
+
+    Every pool of worker processes shares it, and it is handed stderr's descriptor when
+    it starts: from inside the app (whose stderr has none) that start fails.
+    """
+    from multiprocessing import resource_tracker
+
+    with _real_standard_streams():
+        resource_tracker.ensure_running()
 
 
 class Offload:

@@ -1,6 +1,8 @@
 """The `newsreader` command: the reader app, or summarise / groups / export on the terminal.
 
-Textual is imported only when the app is opened, so the batch commands start fast.
+Textual is imported only when the app is opened, so the batch commands start fast; the
+engine, the summarisers and the feed library `reader` are imported only where they are
+used, so the reader's first screen does not wait for them.
 """
 
 from __future__ import annotations
@@ -11,25 +13,23 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from summarise.article import Analysis, Article, Group, Summary
 from summarise.config import Settings, load_settings
-from summarise.engine import Corpus
-from summarise.entities import DISPLAY_LABELS, top_entities
 from summarise.export import (
     CorpusMarkdown,
     group_file_stem,
     slugify,
     write_new_file,
 )
-from summarise.ingest.feeds import Library, LibraryError
+from summarise.ingest.feeds import SUBSCRIPTIONS_BACKUP_NAME, LibraryError, library_path
 from summarise.ingest.web import is_web_address
-from summarise.nlp import MODEL_HELP, ModelNotFound
 from summarise.sources import seeds_path
-from summarise.store import AnalysisCache
-from summarise.summarisers import SUMMARISERS
 from summarise.text import printable
+
+if TYPE_CHECKING:
+    from summarise.ingest.feeds import Library
 
 COMMANDS = ("summarise", "groups", "export", "feeds", "update")
 FORMATS = ("text", "markdown", "json")
@@ -70,6 +70,8 @@ def _threshold(value: str) -> float:
 
 
 def _add_common(parser: argparse.ArgumentParser, *, formats: bool = True) -> None:
+    from summarise.summarisers import SUMMARISERS
+
     parser.add_argument(
         "paths",
         nargs="*",
@@ -171,6 +173,10 @@ class Run:
     """One batch command: its options, corpus and output streams."""
 
     def __init__(self, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO):
+        from summarise.engine import Corpus
+        from summarise.store import AnalysisCache
+        from summarise.summarisers import SUMMARISERS
+
         self.args = args
         self.out = out
         self.err = err
@@ -201,6 +207,8 @@ class Run:
         self.markdown = CorpusMarkdown(self.corpus, self.algorithm, self.sentences, self.ratio)
 
     def _warn_without_entities(self) -> None:
+        from summarise.nlp import MODEL_HELP, ModelNotFound
+
         try:
             model = self.corpus.model
         except ModelNotFound as error:
@@ -225,6 +233,8 @@ class Run:
 
 def article_record(article: Article, analysis: Analysis, summary: Summary) -> dict[str, Any]:
     """The JSON contract of `summarise --format json` (documented in README.md)."""
+    from summarise.entities import DISPLAY_LABELS
+
     return {
         "key": article.key,
         "title": article.title,
@@ -249,6 +259,8 @@ def _byline(article: Article) -> str:
 
 
 def _print_summaries(run: Run) -> None:
+    from summarise.entities import DISPLAY_LABELS, top_entities
+
     rows = run.analysed()
     fmt = run.args.format
     if fmt == "json":
@@ -343,6 +355,8 @@ def _export(run: Run) -> int:
 
 
 def open_library() -> Library:
+    from summarise.ingest.feeds import Library
+
     try:
         library = Library()
     except LibraryError as error:
@@ -468,8 +482,11 @@ def open_app(argv: Sequence[str], err: TextIO) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the reader needs a terminal; for plain output try 'newsreader summarise'")
     use_library = not paths
+    # Opening the library takes longer than the reader's first screen should: when it
+    # looks empty the sample pages open at once, and the reader makes sure later.
+    check_library = use_library and not addresses and _library_looks_empty()
     notices: list[str] = []  # shown again in the reader, which hides this terminal's lines
-    if addresses or use_library:
+    if addresses or (use_library and not check_library):
         with open_library() as library:
             notices += [printable(warning) for warning in library.warnings]
             for address in addresses:
@@ -478,13 +495,32 @@ def open_app(argv: Sequence[str], err: TextIO) -> int:
                 except LibraryError as error:
                     raise UserError(str(error)) from None
             use_library = use_library and not library.is_empty()
+    if check_library:
+        use_library = False
     if not paths and not use_library:
         paths = [str(seeds_path())]  # nothing subscribed yet: the bundled sample pages
     from tui.app import run_app
 
     return run_app(
-        paths, model=args.model, settings=load_settings(), library=use_library, notices=notices
+        paths,
+        model=args.model,
+        settings=load_settings(),
+        library=use_library,
+        check_library=check_library,
+        notices=notices,
     )
+
+
+def _library_looks_empty() -> bool:
+    """True when the backup of the subscriptions beside the library lists no feed and no
+    saved page (or is missing). The library rewrites it whenever they change and makes it
+    on opening when missing, so this is a guess only when it was lost; the reader then
+    opens the library itself and switches to it."""
+    try:
+        backup = library_path().with_name(SUBSCRIPTIONS_BACKUP_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return True
+    return "<outline" not in backup
 
 
 def main(argv: Sequence[str] | None = None) -> int:

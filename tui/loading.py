@@ -1,5 +1,7 @@
 """Loading the reader's articles: documents are built into articles a chunk at a time, and
 each chunk is posted as soon as it is ready, so the list fills in while the rest load.
+Articles structured on an earlier run are read back from the cache; only new documents
+are structured (in the child process when there are many).
 
 Runs in the app's load worker; it never touches widgets.
 """
@@ -13,14 +15,50 @@ from textual.message import Message
 
 from summarise.article import Article, RawDocument
 from summarise.engine import Corpus
-from summarise.sources import LoadProblem, read_documents
+from summarise.sources import LoadProblem, document_digest, read_documents
 from summarise.store import AnalysisCache, ReadState
 from tui.background import Offload, build_articles
 from tui.library_sync import LibrarySync
 from tui.messages import ArticlesAdded, CorpusLoaded
 from tui.widgets.listing import article_id
 
-LOAD_CHUNK = 200
+# The first chunk is small, so the first rows show at once; the rest come in larger
+# chunks, each one redraw of the list.
+FIRST_CHUNK = 100
+LOAD_CHUNK = 1000
+
+
+def _chunks(total: int) -> list[tuple[int, int]]:
+    bounds = [(0, min(FIRST_CHUNK, total))]
+    rest = range(FIRST_CHUNK, total, LOAD_CHUNK)
+    bounds += [(start, min(start + LOAD_CHUNK, total)) for start in rest]
+    return [(start, end) for start, end in bounds if end > start]
+
+
+def _built(
+    chunk: Sequence[RawDocument],
+    offload: Offload,
+    use_process: bool,
+    cache: AnalysisCache | None,
+) -> tuple[list[Article], list[LoadProblem]]:
+    """The chunk's articles in document order: from the cache when structured before."""
+    if cache is None:
+        return offload.run(use_process, build_articles, chunk)
+    digests = [document_digest(document) for document in chunk]
+    known = cache.get_articles(digests)
+    pairs = list(zip(chunk, digests, strict=True))
+    todo = [document for document, digest in pairs if digest not in known]
+    made, problems = offload.run(use_process, build_articles, todo) if todo else ([], [])
+    by_key = {article.key: article for article in made}
+    cache.put_articles(
+        (digest, by_key[document.key]) for document, digest in pairs if document.key in by_key
+    )
+    articles = []
+    for document, digest in pairs:
+        article = known.get(digest) or by_key.get(document.key)
+        if article is not None:
+            articles.append(article)
+    return articles, problems
 
 
 def build_in_chunks(
@@ -29,6 +67,7 @@ def build_in_chunks(
     *,
     post: Callable[[Message], object],
     cancelled: Callable[[], bool],
+    cache: AnalysisCache | None = None,
 ) -> tuple[list[Article], list[LoadProblem]] | None:
     """The documents as articles, each text once, posting ``ArticlesAdded`` per chunk;
     None when the load was cancelled."""
@@ -37,13 +76,13 @@ def build_in_chunks(
     articles: list[Article] = []
     problems: list[LoadProblem] = []
     seen: set[str] = set()
-    for start in range(0, total, LOAD_CHUNK):
+    for start, end in _chunks(total):
         if cancelled():
             return None
-        chunk = documents[start : start + LOAD_CHUNK]
+        chunk = documents[start:end]
         # The first rows are structured here, so they show while the child process that
         # structures the rest is still starting.
-        built, trouble = offload.run(use_process and start > 0, build_articles, chunk)
+        built, trouble = _built(chunk, offload, use_process and start > 0, cache)
         problems.extend(trouble)
         fresh = []
         for article in built:
@@ -51,7 +90,7 @@ def build_in_chunks(
                 seen.add(article_id(article))
                 fresh.append(article)
         articles.extend(fresh)
-        post(ArticlesAdded(fresh, min(start + LOAD_CHUNK, total), total))
+        post(ArticlesAdded(fresh, end, total))
     return articles, problems
 
 
@@ -73,12 +112,15 @@ def load_corpus(
         documents = library.library.documents()
     else:
         documents = read_documents(paths, problems)
-    built = build_in_chunks(documents, offload, post=post, cancelled=cancelled)
+    built = build_in_chunks(documents, offload, post=post, cancelled=cancelled, cache=cache)
     if built is None:
         return None
     articles, trouble = built
     problems.extend(trouble)
-    corpus = Corpus(articles, problems, model=model, cache=cache)
+    # The app analyses in worker processes of its own when they are allowed; when not
+    # (tests), the corpus must not start any either.
+    cores = None if offload.processes_allowed else 1
+    corpus = Corpus(articles, problems, model=model, cache=cache, cores=cores)
     read_ids = read_state.read_ids()
     if library is not None:
         library.remember(documents, articles)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from summarise.article import Analysis, Article, Group
+from summarise.article import Analysis, Article, Group, Summary
 from summarise.engine import Corpus
 from summarise.ingest.feeds import FeedInfo, UpdateReport
 
@@ -43,6 +43,25 @@ class AnalysisProgress(Message):
     done: int
     total: int
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An analysed article's summary at one algorithm and length (None with ``reason``
+    when the summariser failed)."""
+
+    article_id: str
+    algorithm: str
+    sentences: int
+    summary: Summary | None
+    reason: str
+
+
+@dataclass
+class ReadingsReady(Message):
+    """Summaries made in the background: the article shown first, then its neighbours."""
+
+    readings: list[Reading]
 
 
 @dataclass
@@ -94,6 +113,15 @@ class LibraryReloaded(Message):
 
     articles: list[Article]
     read_keys: set[str]
+
+
+@dataclass
+class LibraryChecked(Message):
+    """The library, opened after the sample pages were shown because it looked empty:
+    whether it holds stories after all, and what was repaired on opening it."""
+
+    holds_stories: bool
+    warnings: list[str]
 
 
 @dataclass

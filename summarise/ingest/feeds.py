@@ -727,8 +727,15 @@ class Library:
         keys: dict[str, tuple[str, str]] = {}
         by_page: dict[str, str] = {}  # page address -> key of the story shown for it
         copies: dict[str, list[tuple[str, str]]] = {}
+        # The feed library answers a tag's value one story at a time (a query each, about
+        # a millisecond); one query says which stories carry a kept page text, so only
+        # those are asked for it.
+        with_text = {
+            (entry.feed_url, entry.id)
+            for entry in self._reader.get_entries(tags=[_FULL_TEXT, f"-{_DROPPED}"])
+        }
         for entry in self._reader.get_entries(tags=[f"-{_DROPPED}"]):
-            document = self._document(entry)
+            document = self._document(entry, (entry.feed_url, entry.id) in with_text)
             if document is None:
                 continue
             shown = by_page.get(document.url) if document.url else None
@@ -745,7 +752,9 @@ class Library:
         self._copies = copies
         return documents
 
-    def _document(self, entry: Any) -> RawDocument | None:
+    def _document(self, entry: Any, has_text: bool = True) -> RawDocument | None:
+        """The stored story as a raw document; ``has_text``: it may carry a kept page text
+        (False skips asking for it)."""
         from summarise.sources import html_fragment_text
 
         feed = entry.feed
@@ -757,16 +766,19 @@ class Library:
             published = str(saved.get("published") or "")
         # Shown and followed as given, but a control character in it percent-encoded.
         link = url_text(entry.link) if entry.link and is_web_address(entry.link) else ""
-        full_text = self._reader.get_tag(entry, _FULL_TEXT, None)
+        full_text = self._reader.get_tag(entry, _FULL_TEXT, None) if has_text else None
         text = full_text if isinstance(full_text, str) and full_text.strip() else ""
         if not text:
             text = html_fragment_text(_entry_html(entry))
         if not text.strip():
             return None
+        title = entry.title or ""
+        if "<" in title or "&" in title:  # markup or a character reference to read
+            title = html_fragment_text(title)
         return RawDocument(
             key=f"{entry.feed_url}#{entry.id}",
             text=clean_text(text),
-            title=one_line(html_fragment_text(entry.title or "")),
+            title=one_line(title),
             source=source,
             published=published,
             url=link,

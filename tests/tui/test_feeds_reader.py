@@ -455,6 +455,48 @@ async def test_adding_a_feed_on_the_sample_pages_opens_the_library(
         }
 
 
+async def test_a_library_whose_backup_was_lost_replaces_the_sample_pages(
+    httpserver: HTTPServer, library_path: Path, data_dirs: dict[str, Path]
+) -> None:
+    # The command line opens the sample pages without opening the library when the backup
+    # of the subscriptions lists nothing; the reader then makes sure.
+    first = Library(library_path)
+    first.add_feed(serve(httpserver, "/gazette.rss", GAZETTE))
+    first.update()
+    first.close()
+    first.backup_path.unlink()
+    app = NewsReaderApp(
+        [str(seeds_path())],
+        settings=Settings(export_dir=str(data_dirs["exports"])),
+        use_processes=False,
+        check_library=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert app.use_library
+        assert set(labels(app)) == {
+            "Larkfield swing bridge reopens after repairs",
+            "School orchard gives first apple harvest",
+        }
+
+
+async def test_an_empty_library_leaves_the_sample_pages_on_screen(
+    pipeline: object, data_dirs: dict[str, Path]
+) -> None:
+    app = NewsReaderApp(
+        [str(seeds_path())],
+        settings=Settings(export_dir=str(data_dirs["exports"])),
+        use_processes=False,
+        check_library=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert not app.use_library and app.on_seeds
+        assert len(labels(app)) == 3
+
+
 async def test_r_on_files_says_where_feeds_are(
     make_app: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:

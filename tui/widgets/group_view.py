@@ -30,6 +30,15 @@ class MemberCard(Vertical):
     def compose(self):  # type: ignore[override]
         yield Static(self._text, classes="member-text")
 
+    def show(self, text: Text) -> None:
+        self._text = text
+        self.query_one(Static).update(text)
+        self.display = True
+
+    @property
+    def text(self) -> Text:
+        return self._text
+
 
 class GroupView(VerticalScroll, can_focus=True):
     """Shown instead of the article when the cursor is on a group row."""
@@ -57,9 +66,7 @@ class GroupView(VerticalScroll, can_focus=True):
         why.append(one_line(group.why))
         self.query_one("#group-why", Static).update(why)
 
-        row = self.query_one("#group-members", MemberRow)
-        row.remove_children()
-        cards = []
+        texts = []
         for member in members:
             card = Text()
             card.append(
@@ -77,8 +84,8 @@ class GroupView(VerticalScroll, can_focus=True):
                 card.append(
                     "\n".join(f"{n}. {one_line(text)}" for n, text in enumerate(sentences, 1))
                 )
-            cards.append(MemberCard(card))
-        row.mount_all(cards)
+            texts.append(card)
+        self._show_cards(texts)
 
         titles = {
             member.key: one_line(member.source) or one_line(member.title) for member in members
@@ -96,6 +103,22 @@ class GroupView(VerticalScroll, can_focus=True):
         self.query_one("#group-pairs", Static).update(pairs)
         self.scroll_home(animate=False)
 
+    def _show_cards(self, texts: list[Text]) -> None:
+        """The cards already mounted show the new texts and the spare ones hide: mounting
+        widgets anew on every move through the list would cost more than the move."""
+        row = self.query_one("#group-members", MemberRow)
+        cards = list(row.query_children(MemberCard))
+        for card, text in zip(cards, texts, strict=False):
+            card.show(text)
+        for card in cards[len(texts) :]:
+            card.display = False
+        if len(texts) > len(cards):
+            row.mount_all(MemberCard(text) for text in texts[len(cards) :])
+
     @property
     def shown_text(self) -> str:
-        return "\n".join(str(static.content) for static in self.query(Static))
+        shown = [str(self.query_one("#group-why", Static).content)]
+        row = self.query_one("#group-members", MemberRow)
+        shown += [str(card.text) for card in row.query_children(MemberCard) if card.display]
+        shown.append(str(self.query_one("#group-pairs", Static).content))
+        return "\n".join(shown)
