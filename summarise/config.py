@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from summarise.export import write_new_file
-from summarise.grouping import DEFAULT_THRESHOLD
+from summarise.group_settings import DEFAULT_THRESHOLD
 
 APP_NAME = "newsreader"
 CONFIG_FILE_NAME = "config.toml"

@@ -15,7 +15,7 @@ from typing import NamedTuple, Self
 from summarise.analysis_pool import AnalysisPool, worth_a_pool
 from summarise.article import Analysis, Article, EntityCount, Group, Summary
 from summarise.entities import entity_counts, entity_request
-from summarise.grouping import DEFAULT_THRESHOLD, group_articles
+from summarise.group_settings import DEFAULT_THRESHOLD
 from summarise.ingest.feeds import Library
 from summarise.nlp import ModelChoice, Pipeline, analyse_many, load_pipeline, resolve_model
 from summarise.sources import LoadProblem, load_articles, structure_documents
@@ -296,6 +296,10 @@ class Corpus:
         return dict(self._analyses)
 
     def groups(self, threshold: float = DEFAULT_THRESHOLD) -> list[Group]:
+        # Imported on first use: grouping loads numpy and rapidfuzz, which a reader
+        # showing its first screen does not need.
+        from summarise.grouping import group_articles
+
         return group_articles(self.articles, self.analyses_by_id(), threshold)
 
 

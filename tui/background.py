@@ -18,7 +18,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from summarise.article import Analysis, Article, Group, RawDocument
-from summarise.grouping import group_articles
 from summarise.sources import LoadProblem, structure_document
 
 T = TypeVar("T")
@@ -43,6 +42,9 @@ def build_articles(documents: Sequence[RawDocument]) -> tuple[list[Article], lis
 def group_corpus(
     articles: Sequence[Article], analyses: Mapping[str, Analysis], threshold: float
 ) -> list[Group]:
+    # Imported here, off the first screen's path: grouping loads numpy and rapidfuzz.
+    from summarise.grouping import group_articles
+
     return group_articles(articles, analyses, threshold)
 
 

@@ -83,7 +83,9 @@ def held_analysis(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 
 async def wait_until(pilot: Pilot, ready: Callable[[], bool], what: str) -> None:
-    for _ in range(500):
+    # Generous: a loaded machine (two test workers) can be slow to read the corpus; the
+    # analysis is held meanwhile, so waiting longer cannot let it slip in.
+    for _ in range(3000):
         if ready():
             return
         await pilot.pause(0.02)
@@ -102,8 +104,8 @@ async def test_a_thousand_articles_are_listed_before_any_is_analysed(
     app = make_app([large_corpus], grouping=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: app.corpus is not None, "the corpus to load")
+        await wait_until(pilot, lambda: app.tree.row_count == 1000, "every row to be listed")
         await pilot.pause()
-        assert app.tree.row_count == 1000
         assert str(app.tree.border_title).startswith("Articles 1000")
         assert app.analysed == 0
         assert "Analysing this article" in app.summary_view.shown_text
