@@ -49,9 +49,12 @@ def worth_a_pool(articles: Sequence[Article], cores: int | None = None) -> bool:
     return False
 
 
-def _start_worker(model: str | None) -> None:
+def _start_worker(model: str | None, niceness: int) -> None:
     global _worker_pipeline
     from summarise.nlp import load_pipeline
+
+    if niceness and hasattr(os, "nice"):  # not on Windows
+        os.nice(niceness)
 
     _worker_pipeline = load_pipeline(model)
 
@@ -77,11 +80,15 @@ def _chunks(articles: Sequence[Article]) -> Iterator[list[Article]]:
 
 class AnalysisPool:
     """Worker processes that analyse articles with ``model``; started on first use and
-    kept until ``close`` so that later batches do not load the model again."""
+    kept until ``close`` so that later batches do not load the model again. Workers with
+    a ``niceness`` above 0 give way to other processes (a reader drawing its screen)."""
 
-    def __init__(self, model: str | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, model: str | None = None, workers: int | None = None, niceness: int = 0
+    ) -> None:
         self.model = model
         self.workers = workers or usable_cores()
+        self.niceness = niceness
         self._executor: ProcessPoolExecutor | None = None
 
     def _started(self) -> ProcessPoolExecutor:
@@ -90,7 +97,7 @@ class AnalysisPool:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.model,),
+                initargs=(self.model, self.niceness),
             )
         return self._executor
 

@@ -10,9 +10,6 @@ the corpus is never busy for long and the screen never waits for it.
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -36,6 +33,10 @@ POOL_BATCH = 32
 # Progress reaches the screen at most this often: each report redraws the status line
 # and the progress bar, and 10,000 results one by one would keep the screen busy.
 PROGRESS_INTERVAL = 0.25
+# How much the worker processes give way: at 10 a process that wants the core gets about
+# nine parts in ten of it, so the screen is drawn as fast as with no analysis running, and
+# the workers still have every core the screen leaves idle.
+WORKER_NICENESS = 10
 
 
 class _Progress:
@@ -84,12 +85,8 @@ class Analyser:
         if missing and cache is not None and self.elsewhere(corpus, cache):
             if self._pool is None:
                 start_resource_tracker()
-                self._pool = AnalysisPool(self.model)
-            made = []
-            for analysis in self._pool.analyse(missing):
-                made.append(analysis)
-                yield_to_the_screen()
-            cache.put_many(made)
+                self._pool = AnalysisPool(self.model, niceness=WORKER_NICENESS)
+            cache.put_many(list(self._pool.analyse(missing)))
         # Now (on a large corpus) a read of the cache: the corpus is busy for milliseconds.
         corpus.analyse(piece)
 
@@ -97,28 +94,6 @@ class Analyser:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-
-
-# How much the worker processes give way: at 10 a process that wants the core gets about
-# nine parts in ten of it, so the screen is drawn as fast as with no analysis running, and
-# the workers still have every core the screen leaves idle.
-WORKER_NICENESS = 10
-
-
-def yield_to_the_screen() -> None:
-    """Lower the priority of this process's worker processes (those not lowered yet)."""
-    if not hasattr(os, "setpriority"):  # not on Windows
-        return
-    for child in multiprocessing.active_children():
-        pid = child.pid
-        if pid is None or pid in _lowered:
-            continue
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, pid, WORKER_NICENESS)
-        _lowered.add(pid)
-
-
-_lowered: set[int] = set()
 
 
 def analyse_in_order(
