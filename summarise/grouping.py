@@ -201,35 +201,43 @@ def _names_from_capitals(
 
 
 class _Terms:
-    """Numbers for the words of a corpus, and which of them are content words: a corpus
-    repeats its vocabulary, so each distinct word is looked at once."""
+    """Numbers for the distinct words of a corpus (or names), each given once."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
-        self.content: set[str] = set()
 
-    def judge(self, words: Iterable[str]) -> None:
-        new = set(words).difference(self.numbers)
-        if new:
-            # Sorted, so a word's number does not depend on the hash seed of the run.
-            ordered = sorted(new)
-            self.numbers.update(
-                zip(
-                    ordered, range(len(self.numbers), len(self.numbers) + len(ordered)), strict=True
-                )
-            )
-            self.content.update([word for word in ordered if _is_content(word)])
+    def number(self, words: Iterable[str]) -> list[str]:
+        """Give the words not seen before their numbers; returns those words."""
+        # Sorted, so a word's number does not depend on the hash seed of the run.
+        new = sorted(set(words).difference(self.numbers))
+        start = len(self.numbers)
+        self.numbers.update(zip(new, range(start, start + len(new)), strict=True))
+        return new
 
     def counted(self, counts: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
         """Term numbers and counts, as compact arrays."""
-        self.judge(counts)
+        self.number(counts)
         size = len(counts)
         numbers = np.fromiter(map(self.numbers.__getitem__, counts), np.int32, size)
         return numbers, np.fromiter(counts.values(), np.float32, size)
 
 
+class _Words(_Terms):
+    """Word numbers, and which words are content words: a corpus repeats its vocabulary,
+    so each distinct word is judged once, when it is first numbered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.content: set[str] = set()
+
+    def number(self, words: Iterable[str]) -> list[str]:
+        new = super().number(words)
+        self.content.update([word for word in new if _is_content(word)])
+        return new
+
+
 def _profile(
-    index: int, article: Article, analysis: Analysis | None, terms: _Terms, names_terms: _Terms
+    index: int, article: Article, analysis: Analysis | None, terms: _Words, names_terms: _Terms
 ) -> _Profile:
     title = article.title.strip()
     body = article.body
@@ -239,8 +247,8 @@ def _profile(
     lead_tokens = _TOKEN.findall((article.standfirst + "\n" + body)[:LEAD_CHARS].lower())
     tokens = _TOKEN.findall(text)
     lowered = Counter(map(str.lower, tokens))
-    terms.judge(lowered)
-    terms.judge(lead_tokens)
+    terms.number(lowered)
+    terms.number(lead_tokens)
     content = terms.content
     words = Counter({word: n for word, n in lowered.items() if word in content})
     headline = _content_words(title)
@@ -568,7 +576,7 @@ class ScoredCorpus:
     ) -> None:
         self.weights = weights
         self.ids = [article.id for article in articles]
-        terms, name_terms = _Terms(), _Terms()
+        terms, name_terms = _Words(), _Terms()
         self.profiles = [
             _profile(index, article, analyses.get(self.ids[index]), terms, name_terms)
             for index, article in enumerate(articles)
