@@ -139,6 +139,17 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(
+    pilot: Pilot, ready: Callable[[], bool], what: str, seconds: float = 2.0
+) -> None:
+    """Let the app run until ``ready()`` holds (a redraw may be scheduled, not immediate)."""
+    for _ in range(round(seconds / 0.02)):
+        if ready():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def key_for(app: NewsReaderApp, title_start: str) -> str:
     assert app.corpus is not None
     return next(a.key for a in app.corpus.articles if a.title.startswith(title_start))

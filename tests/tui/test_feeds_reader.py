@@ -455,6 +455,17 @@ async def test_adding_a_feed_on_the_sample_pages_opens_the_library(
         }
 
 
+def reader_on_the_sample_pages(data_dirs: dict[str, Path]) -> NewsReaderApp:
+    """The reader as the command line opens it when the subscriptions backup lists
+    nothing: on the sample pages, checking the library once it is on screen."""
+    return NewsReaderApp(
+        [str(seeds_path())],
+        settings=Settings(export_dir=str(data_dirs["exports"])),
+        use_processes=False,
+        check_library=True,
+    )
+
+
 async def test_a_library_whose_backup_was_lost_replaces_the_sample_pages(
     httpserver: HTTPServer, library_path: Path, data_dirs: dict[str, Path]
 ) -> None:
@@ -465,12 +476,7 @@ async def test_a_library_whose_backup_was_lost_replaces_the_sample_pages(
     first.update()
     first.close()
     first.backup_path.unlink()
-    app = NewsReaderApp(
-        [str(seeds_path())],
-        settings=Settings(export_dir=str(data_dirs["exports"])),
-        use_processes=False,
-        check_library=True,
-    )
+    app = reader_on_the_sample_pages(data_dirs)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await settle(pilot)
@@ -484,12 +490,7 @@ async def test_a_library_whose_backup_was_lost_replaces_the_sample_pages(
 async def test_an_empty_library_leaves_the_sample_pages_on_screen(
     pipeline: object, data_dirs: dict[str, Path]
 ) -> None:
-    app = NewsReaderApp(
-        [str(seeds_path())],
-        settings=Settings(export_dir=str(data_dirs["exports"])),
-        use_processes=False,
-        check_library=True,
-    )
+    app = reader_on_the_sample_pages(data_dirs)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await settle(pilot)

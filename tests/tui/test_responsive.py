@@ -7,17 +7,16 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 
 from summarise.article import Article, Group
 from summarise.engine import Corpus
 from summarise.store import AnalysisCache
-from tests.tui.conftest import AppFactory, settle
+from tests.tui.conftest import AppFactory, settle, wait_until
 from tui import analysis
 from tui.app import NewsReaderApp
 from tui.widgets.article_list import ArticleRow
@@ -82,14 +81,9 @@ def held_analysis(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     gate.set()
 
 
-async def wait_until(pilot: Pilot, ready: Callable[[], bool], what: str) -> None:
-    # Generous: a loaded machine (two test workers) can be slow to read the corpus; the
-    # analysis is held meanwhile, so waiting longer cannot let it slip in.
-    for _ in range(3000):
-        if ready():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+# Generous: a loaded machine (two test workers) can be slow to read the corpus; the
+# analysis is held meanwhile, so waiting longer cannot let it slip in.
+PATIENCE = 60.0
 
 
 def row_article(app: NewsReaderApp) -> Article:
@@ -103,8 +97,10 @@ async def test_a_thousand_articles_are_listed_before_any_is_analysed(
 ) -> None:
     app = make_app([large_corpus], grouping=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.corpus is not None, "the corpus to load")
-        await wait_until(pilot, lambda: app.tree.row_count == 1000, "every row to be listed")
+        await wait_until(pilot, lambda: app.corpus is not None, "the corpus to load", PATIENCE)
+        await wait_until(
+            pilot, lambda: app.tree.row_count == 1000, "every row to be listed", PATIENCE
+        )
         await pilot.pause()
         assert str(app.tree.border_title).startswith("Articles 1000")
         assert app.analysed == 0
@@ -117,7 +113,7 @@ async def test_j_moves_and_shows_each_article_while_analysis_is_held(
 ) -> None:
     app = make_app([large_corpus], grouping=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.corpus is not None, "the corpus to load")
+        await wait_until(pilot, lambda: app.corpus is not None, "the corpus to load", PATIENCE)
         await pilot.pause()
         seen = set()
         for _ in range(5):
@@ -137,6 +133,7 @@ async def test_j_moves_and_shows_each_article_while_analysis_is_held(
             pilot,
             lambda: "Summary ·" in str(app.summary_view.border_title),
             "the summary of the article on screen",
+            PATIENCE,
         )
         assert app.current is row_article(app)
 

@@ -7,7 +7,6 @@ What each page must give is described once, in tests/summarise/test_seeds.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -16,22 +15,13 @@ from textual.pilot import Pilot
 from summarise.article import normalise_text
 from summarise.sources import seeds_path
 from tests.summarise.test_seeds import ALL_SEEDS, Seed, expected_paragraphs
-from tests.tui.conftest import AppFactory, settle
+from tests.tui.conftest import AppFactory, settle, wait_until
 from tui.app import NewsReaderApp
 from tui.widgets.article_list import ArticleRow, GroupRow
 
 SIZE = (160, 50)
 # The text pane numbers the summary's sentences in place: "[1] The lead…".
 SUMMARY_MARKER = re.compile(r"\[[1-9]\] ")
-
-
-async def wait_until(pilot: Pilot, ready: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``ready()`` holds (a redraw may be scheduled, not immediate)."""
-    for _ in range(100):
-        if ready():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def open_seed(pilot: Pilot, seed: Seed) -> None:
