@@ -61,6 +61,7 @@ from tui.messages import (
     StoriesArrived,
     UpdateFinished,
     UpdateProgress,
+    while_open,
 )
 from tui.read_marks import LibraryMarkWriter, ReadMarks
 from tui.screens.export import ExportDialog, ExportRequest
@@ -374,6 +375,7 @@ class NewsReaderApp(App[int]):
     def write_library_marks(self) -> None:
         self._library_marks.write_queued()
 
+    @while_open
     def on_articles_added(self, message: ArticlesAdded) -> None:
         """Show articles as they load, unsorted; the sorted list replaces them at the end."""
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
@@ -389,10 +391,12 @@ class NewsReaderApp(App[int]):
         self.tree.border_title = Text(f"Articles {len(self._loading)} (loading)")
         self._status(f"loading {message.done}/{message.total}")
 
+    @while_open
     def on_load_failed(self, message: LoadFailed) -> None:
         self.header.show_message(f"Could not load the articles: {message.reason}")
         self._status("Nothing loaded.")
 
+    @while_open
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         self.corpus = message.corpus
         if self._check_library:
@@ -465,6 +469,7 @@ class NewsReaderApp(App[int]):
             cancelled=lambda: worker.is_cancelled,
         )
 
+    @while_open
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
         self.analysed = message.done
         _keep_out_of_collections()
@@ -487,6 +492,7 @@ class NewsReaderApp(App[int]):
             self._last_refilter = time.monotonic()
             self._schedule_filter()
 
+    @while_open
     def on_groups_ready(self, message: GroupsReady) -> None:
         self.groups = message.groups
         self._group_of = {
@@ -764,6 +770,7 @@ class NewsReaderApp(App[int]):
             cancelled=lambda: worker.is_cancelled or self._readings_asked != asked,
         )
 
+    @while_open
     def on_readings_ready(self, message: ReadingsReady) -> None:
         if len(self._readings) > READINGS_KEPT:
             self._readings.clear()
@@ -1134,6 +1141,7 @@ class NewsReaderApp(App[int]):
             return
         self.post_message(ExportDone(written))
 
+    @while_open
     def on_export_done(self, message: ExportDone) -> None:
         if message.path is None:
             self.notify(message.problem, severity="error", markup=False)
@@ -1203,6 +1211,7 @@ class NewsReaderApp(App[int]):
             return
         self.post_message(LibraryChecked(holds_stories, list(library.warnings)))
 
+    @while_open
     def on_library_checked(self, message: LibraryChecked) -> None:
         for warning in message.warnings:
             self.notify(warning, severity="warning", timeout=10, markup=False)
@@ -1223,11 +1232,13 @@ class NewsReaderApp(App[int]):
         self.corpus = Corpus([], model=self.model, cache=self._cache)
         self.rebuild_list()
 
+    @while_open
     def on_update_progress(self, message: UpdateProgress) -> None:
         self.update_note = f"updating {message.done}/{message.total} feeds"
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
         self._status()
 
+    @while_open
     def on_stories_arrived(self, message: StoriesArrived) -> None:
         """A feed answered during an update: its new stories join the list at once."""
         corpus = self.corpus
@@ -1253,6 +1264,7 @@ class NewsReaderApp(App[int]):
         self.query_one("#progress", ProgressBar).remove_class("done")
         self.analyse_all()
 
+    @while_open
     def on_update_finished(self, message: UpdateFinished) -> None:
         self.updating = False
         self.update_note = ""
@@ -1292,6 +1304,7 @@ class NewsReaderApp(App[int]):
         if self._update_wanted:
             self._start_update()
 
+    @while_open
     def on_library_reloaded(self, message: LibraryReloaded) -> None:
         self._apply_library(message.articles, message.read_keys, arrivals_are_new=False)
 
@@ -1325,6 +1338,7 @@ class NewsReaderApp(App[int]):
             return
         self.push_screen(FeedsScreen(library))
 
+    @while_open
     def on_feed_added(self, message: FeedAdded) -> None:
         """A feed was added in the feeds screen: fetch its stories."""
         if message.problem:
@@ -1343,6 +1357,7 @@ class NewsReaderApp(App[int]):
         else:
             self._start_update()
 
+    @while_open
     def on_feed_removed(self, message: FeedRemoved) -> None:
         if not message.problem and self.use_library:
             self.reload_library()

@@ -5,14 +5,40 @@ Workers never touch widgets: they post one of these and the app (or a screen) re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
+from typing import TypeVar
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from summarise.article import Analysis, Article, Group, Summary
 from summarise.engine import Corpus
 from summarise.ingest.feeds import FeedInfo, UpdateReport
+
+Pump = TypeVar("Pump", bound=MessagePump)
+Report = TypeVar("Report", bound=Message)
+
+
+def while_open(
+    handler: Callable[[Pump, Report], None],
+) -> Callable[[Pump, Report], None]:
+    """Drop a worker's report that is handled after the reader began closing.
+
+    A worker posts from its own thread at any moment, so a report can still be queued
+    when the app shuts down; Textual then handles it after the screens' widgets are gone,
+    and any widget it would update is missing.
+    """
+
+    @wraps(handler)
+    def handle_if_open(pump: Pump, message: Report) -> None:
+        if pump.app.is_running:
+            handler(pump, message)
+
+    return handle_if_open
+
 
 # Loading and analysis ---------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from summarise.ingest.feeds import FeedInfo, Library, LibraryError
 from summarise.text import one_line
-from tui.messages import FeedAdded, FeedRemoved, FeedsListed
+from tui.messages import FeedAdded, FeedRemoved, FeedsListed, while_open
 from tui.screens.confirm import ConfirmDialog
 
 
@@ -143,6 +143,7 @@ class FeedsScreen(ModalScreen[None]):
             return
         self.post_message(FeedsListed(feeds))
 
+    @while_open
     def on_feeds_listed(self, message: FeedsListed) -> None:
         message.stop()
         had_focus = self.focused is self.feed_list
@@ -187,6 +188,7 @@ class FeedsScreen(ModalScreen[None]):
             return
         self.post_message(FeedAdded(url))
 
+    @while_open
     def on_feed_added(self, message: FeedAdded) -> None:
         # Not stopped: the app hears of it too, and fetches the new feed's stories.
         if message.problem:
@@ -233,6 +235,7 @@ class FeedsScreen(ModalScreen[None]):
             return
         self.post_message(FeedRemoved(url))
 
+    @while_open
     def on_feed_removed(self, message: FeedRemoved) -> None:
         if message.problem:
             self._problem(message.problem)
