@@ -25,7 +25,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -85,7 +85,6 @@ _CAPITALISED = re.compile(
 )
 # Plain runs of letters and digits: the cheapest tokens that tell stories apart.
 _TOKEN = re.compile(r"\w+")
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _SENTENCE_ENDS = frozenset('.!?:;"“”\n')
 
 # Words every report uses whatever it is about, on top of the function words.
@@ -117,7 +116,7 @@ class _Profile:
     # Hashes of the blocking keys (see _blocking_keys); dropped once the pairs are found.
     keys: np.ndarray | None
     names: dict[str, str]  # name key -> how the article writes it
-    mentioned: Counter[str]  # name key -> how often the article names it
+    mentioned: dict[str, int]  # name key -> how often the article names it
     years: frozenset[str]
     published: date | None
     name_weights: dict[str, float] = field(default_factory=dict)
@@ -174,29 +173,32 @@ def _name_of(phrase: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _names_from_capitals(
-    text: str, tokens: Set[str]
-) -> tuple[dict[str, str], Counter[str], Counter[str]]:
+    text: str, tokens: Sequence[str]
+) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
     """Names found without a model: runs of capitalised words.
 
     A single capitalised word that opens a sentence is kept only if the text never
     writes it in lower case, which leaves out ordinary words that merely start a sentence.
     """
     names: dict[str, str] = {}
-    mentioned: Counter[str] = Counter()
-    name_words: Counter[str] = Counter()
+    mentioned: dict[str, int] = {}
+    name_words: dict[str, int] = {}
+    written: Set[str] | None = None
     for phrase, count in Counter(_CAPITALISED.findall(text)).items():
         if " " not in phrase:
             lowered = phrase.lower()
             if lowered in _STOP_WORDS:
                 continue
-            if lowered in tokens and _opens_sentence(text, text.find(phrase)):
+            if written is None:
+                written = set(tokens)
+            if lowered in written and _opens_sentence(text, text.find(phrase)):
                 continue
         key, parts = _name_of(phrase)
         if parts:
             names.setdefault(key, phrase)
-            mentioned[key] += count
+            mentioned[key] = mentioned.get(key, 0) + count
             for part in parts:
-                name_words[part] += count
+                name_words[part] = name_words.get(part, 0) + count
     return names, mentioned, name_words
 
 
@@ -236,6 +238,16 @@ class _Words(_Terms):
         return new
 
 
+def _years(words: Iterable[str]) -> frozenset[str]:
+    """The years (1800-2099) among a text's words."""
+    return frozenset(
+        word for word in words if len(word) == 4 and word[:2] in _CENTURIES and word[2:].isdecimal()
+    )
+
+
+_CENTURIES = frozenset(["18", "19", "20"])
+
+
 def _profile(
     index: int, article: Article, analysis: Analysis | None, terms: _Words, names_terms: _Terms
 ) -> _Profile:
@@ -250,14 +262,15 @@ def _profile(
     terms.number(lowered)
     terms.number(lead_tokens)
     content = terms.content
-    words = Counter({word: n for word, n in lowered.items() if word in content})
+    words = {word: n for word, n in lowered.items() if word in content}
     headline = _content_words(title)
     # The headline counts twice: it is the story's own summary.
-    words.update(headline)
+    for word in headline:
+        words[word] = words.get(word, 0) + 1
     if analysis is not None and analysis.entities_available and analysis.mentions:
         names, mentioned, name_words = _names_from_mentions(analysis)
     else:
-        names, mentioned, name_words = _names_from_capitals(text, set(tokens))
+        names, mentioned, name_words = _names_from_capitals(text, tokens)
     keys = _blocking_keys(lead_tokens, content, headline, names)
     return _Profile(
         index,
@@ -266,10 +279,10 @@ def _profile(
         len(lead_tokens),
         terms.counted(words),
         names_terms.counted(name_words),
-        np.fromiter(map(hash, keys), np.int64, len(keys)),
+        np.fromiter(keys, np.int64, len(keys)),
         names,
         mentioned,
-        frozenset(_YEAR.findall(text)),
+        _years(lowered),
         _published(article),
     )
 
@@ -467,20 +480,17 @@ def _mix(direct: float, context: float, weights: Weights) -> float:
 
 def _blocking_keys(
     lead_tokens: Sequence[str], content: Set[str], headline: Iterable[str], names: Iterable[str]
-) -> list[Hashable]:
+) -> list[int]:
     """Headline and lead words, names, and word pairs of the lead: what same-event
     stories share first, and few enough to keep the index small. Once each, in the order
     of the text: ties between equally rare keys go to the key seen first in the corpus."""
-    return list(
-        dict.fromkeys(
-            itertools.chain(
-                [word for word in lead_tokens if word in content],
-                headline,
-                [("n", key) for key in names],
-                itertools.pairwise(lead_tokens[:SHINGLE_WORDS]),
-            )
-        )
+    keys = itertools.chain(
+        [word for word in lead_tokens if word in content],
+        headline,
+        [("n", key) for key in names],
+        itertools.pairwise(lead_tokens[:SHINGLE_WORDS]),
     )
+    return list(dict.fromkeys(map(hash, keys)))
 
 
 def _candidate_pairs(profiles: Sequence[_Profile]) -> list[tuple[int, int]]:

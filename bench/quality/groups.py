@@ -19,7 +19,7 @@ from summarise.nlp import Pipeline, analyse_many
 
 # scikit-learn's default TfidfVectorizer token pattern: words of two or more characters.
 _TFIDF_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-_FUZZ_PREFIX = 600
+FUZZ_PREFIX = 600
 TFIDF_THRESHOLDS = [round(0.02 * step, 2) for step in range(1, 50)]
 FUZZ_THRESHOLDS = list(range(30, 100))
 
@@ -71,16 +71,22 @@ def tfidf_similarity(texts: Sequence[str], sublinear: bool = False) -> np.ndarra
     return matrix @ matrix.T
 
 
-def fuzz_similarity(texts: Sequence[str]) -> np.ndarray:
-    prefixes = [text[:_FUZZ_PREFIX] for text in texts]
+def fuzz_scores(
+    rows: Sequence[str], columns: Sequence[str], workers: int, dtype: type = np.float32
+) -> np.ndarray:
+    """The rapidfuzz peer: token_set_ratio of each row's opening against each column's."""
     return process.cdist(
-        prefixes,
-        prefixes,
+        [text[:FUZZ_PREFIX] for text in rows],
+        [text[:FUZZ_PREFIX] for text in columns],
         scorer=fuzz.token_set_ratio,
         processor=utils.default_process,
-        workers=2,
-        dtype=np.float32,
+        workers=workers,
+        dtype=dtype,
     )
+
+
+def fuzz_similarity(texts: Sequence[str]) -> np.ndarray:
+    return fuzz_scores(texts, texts, workers=2)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ import numpy as np
 ALL_PAIRS_LIMIT = 2000
 # About this many comparisons are timed when sampling (each row against every article).
 SAMPLED_COMPARISONS = 1_000_000
-PREFIX_CHARS = 600
+# MinHash reads about as much of each text as our grouping does.
+MINHASH_CHARS = 2400
 SHINGLE = 5
 
 
@@ -42,24 +43,16 @@ def _ours(articles: Sequence[object]) -> tuple[float, list[tuple[str, str]], int
 
 
 def _all_pairs(texts: Sequence[str]) -> tuple[float, str]:
-    from rapidfuzz import fuzz, process, utils
+    from bench.quality.groups import fuzz_scores
 
-    prefixes = [text[:PREFIX_CHARS] for text in texts]
-    sample = max(10, SAMPLED_COMPARISONS // len(prefixes))
-    rows = prefixes if len(prefixes) <= ALL_PAIRS_LIMIT else prefixes[:sample]
+    sample = max(10, SAMPLED_COMPARISONS // len(texts))
+    rows = texts if len(texts) <= ALL_PAIRS_LIMIT else texts[:sample]
     started = time.perf_counter()
-    process.cdist(
-        rows,
-        prefixes,
-        scorer=fuzz.token_set_ratio,
-        processor=utils.default_process,
-        workers=1,
-        dtype=np.uint8,
-    )
+    fuzz_scores(rows, texts, workers=1, dtype=np.uint8)
     seconds = time.perf_counter() - started
-    if len(rows) == len(prefixes):
+    if len(rows) == len(texts):
         return seconds, "all pairs"
-    return seconds * len(prefixes) / len(rows), f"{len(rows)} rows x all, extrapolated"
+    return seconds * len(texts) / len(rows), f"{len(rows)} rows x all, extrapolated"
 
 
 def _minhash(texts: Sequence[str]) -> float:
@@ -68,7 +61,7 @@ def _minhash(texts: Sequence[str]) -> float:
     started = time.perf_counter()
     shingles = []
     for text in texts:
-        words = text[: PREFIX_CHARS * 4].lower().split()
+        words = text[:MINHASH_CHARS].lower().split()
         grams = {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words))}
         shingles.append(list(grams))
     hashes = MinHash.bulk(shingles, num_perm=128)
@@ -114,6 +107,8 @@ def measure(data: Path, size: int) -> dict[str, object]:
 
 
 def report(data: Path, sizes: Sequence[int]) -> str:
+    from bench.quality.groups import FUZZ_PREFIX
+
     results = []
     for size in sizes:
         command = [sys.executable, "-m", "bench.speed.grouping", str(data), str(size)]
@@ -141,7 +136,7 @@ def report(data: Path, sizes: Sequence[int]) -> str:
     for row in results:
         lines.append(
             f"  * {row['size']}: {row['stories']} stories in {row['editions']} edition(s);"
-            f" rapidfuzz {row['fuzz_how']} (token_set_ratio, first {PREFIX_CHARS} chars,"
+            f" rapidfuzz {row['fuzz_how']} (token_set_ratio, first {FUZZ_PREFIX} chars,"
             f" 1 worker); MinHashLSH 128 perms, {SHINGLE}-word shingles, threshold 0.3, build"
             " + query"
         )
