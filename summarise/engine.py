@@ -169,6 +169,26 @@ class Corpus:
                     progress(min(done, total), total)
             self._save(unsaved)
 
+    def store_analyses(self, articles: Sequence[Article], pool: AnalysisPool) -> None:
+        """File in the cache the analyses of ``articles`` it lacks, made by ``pool``.
+
+        The corpus is not locked while the workers run, so a reader can keep asking it
+        for what it holds; ``analyse`` then reads the new analyses back in milliseconds.
+        Without a cache this is ``analyse``.
+        """
+        if self._cache is None:
+            self.analyse(articles)
+            return
+        unknown = {a.id: a for a in articles if a.id not in self._analyses}
+        stored = self._cache.get_many(list(unknown), self.fingerprint)
+        missing = [article for key, article in unknown.items() if key not in stored]
+        unsaved: list[Analysis] = []
+        for analysis in self._on_workers(missing, pool):
+            unsaved.append(analysis)
+            if len(unsaved) >= CACHE_WRITE_BATCH:
+                self._save(unsaved)
+        self._save(unsaved)
+
     def _save(self, analyses: list[Analysis]) -> None:
         if self._cache is not None and analyses:
             self._cache.put_many(analyses)
@@ -180,19 +200,23 @@ class Corpus:
         if worth_a_pool(articles, self._cores):
             if self._pool is None:
                 self._pool = AnalysisPool(self._model, self._cores)
-            done: set[str] = set()
-            try:
-                for analysis in self._pool.analyse(articles):
-                    done.add(analysis.article_id)
-                    yield analysis
-                return
-            except (BrokenProcessPool, OSError):
-                # A worker that died (out of memory, killed) must not lose the run:
-                # what is left is analysed here.
-                self._pool.close()
-                self._pool = None
-                articles = [article for article in articles if article.id not in done]
-        yield from analyse_many(articles, self.pipeline)
+            yield from self._on_workers(articles, self._pool)
+        else:
+            yield from analyse_many(articles, self.pipeline)
+
+    def _on_workers(self, articles: list[Article], pool: AnalysisPool) -> Iterator[Analysis]:
+        done: set[str] = set()
+        try:
+            for analysis in pool.analyse(articles):
+                done.add(analysis.article_id)
+                yield analysis
+            return
+        except (BrokenProcessPool, OSError):
+            # A worker that died (out of memory, killed) must not lose the run: what is
+            # left is analysed here, and the pool starts afresh when next asked.
+            pool.close()
+        with self._lock:
+            yield from analyse_many([a for a in articles if a.id not in done], self.pipeline)
 
     def close(self) -> None:
         """Stop the worker processes, if any were started."""

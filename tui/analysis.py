@@ -82,11 +82,11 @@ class Analyser:
         cache: AnalysisCache | None,
     ) -> None:
         """Make the piece's analyses known to the corpus; ``missing`` are not stored yet."""
-        if missing and cache is not None and self.elsewhere(corpus, cache):
+        if missing and self.elsewhere(corpus, cache):
             if self._pool is None:
                 start_resource_tracker()
                 self._pool = AnalysisPool(self.model, niceness=WORKER_NICENESS)
-            cache.put_many(list(self._pool.analyse(missing)))
+            corpus.store_analyses(missing, self._pool)
         # Now (on a large corpus) a read of the cache: the corpus is busy for milliseconds.
         corpus.analyse(piece)
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
-from summarise.analysis_pool import POOL_MIN_CHARS, worth_a_pool
-from summarise.article import Article, Block
+from summarise.analysis_pool import POOL_MIN_CHARS, AnalysisPool, worth_a_pool
+from summarise.article import Analysis, Article, Block
 from summarise.engine import Corpus
-from summarise.nlp import ModelNotFound, Pipeline, resolve_model
+from summarise.nlp import ModelNotFound, Pipeline, analyse_many, resolve_model
 from summarise.store import AnalysisCache
 from summarise.summarisers import summary_request
 
@@ -183,3 +185,52 @@ def test_articles_structured_on_the_first_run_are_read_back(
     with AnalysisCache(path) as cache:
         again = Corpus.from_paths([folder], cache=cache).articles
     assert again == first and again[0].title == "Ferry strike halts crossings to Kelmoor"
+
+
+def _distinct(count: int) -> list[Article]:
+    return [_story(f"ferry-{n}", FERRY.replace("Friday", f"day {n}")) for n in range(count)]
+
+
+class _WorkersHere(AnalysisPool):
+    """Worker processes stood in for by this process's loaded model."""
+
+    def __init__(self, pipeline: Pipeline, dies_after: int | None = None) -> None:
+        super().__init__()
+        self.pipeline = pipeline
+        self.dies_after = dies_after
+        self.asked: list[str] = []
+
+    def analyse(self, articles: Sequence[Article]) -> Iterator[Analysis]:
+        self.asked.extend(article.id for article in articles)
+        for number, analysis in enumerate(analyse_many(list(articles), self.pipeline)):
+            if number == self.dies_after:
+                raise BrokenProcessPool("a worker was killed")
+            yield analysis
+
+
+def test_analyses_made_elsewhere_are_filed_and_read_back_when_asked(
+    tmp_path: Path, pipeline: Pipeline
+) -> None:
+    articles = _distinct(4)
+    with AnalysisCache(tmp_path / "cache.sqlite") as cache:
+        corpus = Corpus(articles, cache=cache)
+        corpus.analyse(articles[:1])
+        workers = _WorkersHere(pipeline)
+        corpus.store_analyses(articles, workers)
+        # What the corpus already held is not made again; the rest waits in the cache.
+        assert workers.asked == [article.id for article in articles[1:]]
+        assert [corpus.cached_analysis(article) for article in articles[1:]] == [None] * 3
+        stored = cache.get_many([article.id for article in articles], corpus.fingerprint)
+        assert len(stored) == 4
+        corpus.analyse(articles)
+        alone = Corpus(articles)
+        assert [corpus.analysis(a) for a in articles] == [alone.analysis(a) for a in articles]
+
+
+def test_a_worker_that_dies_loses_none_of_the_analyses(tmp_path: Path, pipeline: Pipeline) -> None:
+    articles = _distinct(5)
+    with AnalysisCache(tmp_path / "cache.sqlite") as cache:
+        corpus = Corpus(articles, cache=cache)
+        corpus.store_analyses(articles, _WorkersHere(pipeline, dies_after=2))
+        stored = cache.get_many([article.id for article in articles], corpus.fingerprint)
+        assert sorted(stored) == sorted(article.id for article in articles)
