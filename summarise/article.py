@@ -31,7 +31,7 @@ def text_id(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One paragraph-sized piece of an article with the role it plays."""
 
@@ -97,14 +97,14 @@ class Article:
         return spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceSpan:
     start: int
     end: int
     paragraph: int  # index into Article.paragraph_spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One entity mention; ``label`` is a spaCy label such as PERSON, GPE, ORG."""
 
@@ -114,7 +114,7 @@ class Mention:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityCount:
     text: str
     label: str
@@ -144,7 +144,7 @@ class Summary:
         ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairScore:
     """Why two members were joined: their similarity and what they share."""
 

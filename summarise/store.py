@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -213,7 +214,8 @@ def analysis_from_json(text: str) -> Analysis:
             for start, end, paragraph in data["sentences"]
         ),
         mentions=tuple(
-            Mention(str(text), str(label), int(start), int(end))
+            # A handful of labels repeat in every analysis held: one copy of each.
+            Mention(str(text), sys.intern(str(label)), int(start), int(end))
             for text, label, start, end in data["mentions"]
         ),
         entities_available=bool(data["entities_available"]),

@@ -210,6 +210,12 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _current_mib() -> float:
+    """This process's resident memory now (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _analyse_partition(data: str, count: int, folder: str) -> dict[str, float]:
     """Runs in a fresh worker process, as a cluster worker would: structure, load the
     model, analyse on one core into an analysis cache of its own."""
@@ -231,6 +237,12 @@ def _analyse_partition(data: str, count: int, folder: str) -> dict[str, float]:
         analysed = time.perf_counter()
         cpu = time.process_time() - cpu
         payload = sum(len(analysis_to_json(corpus.analysis(a)).encode()) for a in articles)
+    # What holding the analyses costs: a second corpus reads them all back from the cache.
+    with AnalysisCache(path) as cache:
+        before_read = _current_mib()
+        held = Corpus(articles, cache=cache, cores=1)
+        held.analyse()
+        held_mib = _current_mib() - before_read
     return {
         "articles": len(articles),
         "words": _words(articles),
@@ -243,6 +255,7 @@ def _analyse_partition(data: str, count: int, folder: str) -> dict[str, float]:
         "peak_rss_mib": _peak_mib(),
         "stored_bytes": sum(f.stat().st_size for f in Path(folder).iterdir() if f.is_file()),
         "payload_bytes": payload,
+        "held_mib": held_mib,
     }
 
 
@@ -272,5 +285,9 @@ def partition_report(data: Path, count: int = 1000) -> str:
             f"  analysis cache on disk {f['stored_bytes'] / 2**20:.2f} MiB ="
             f" {per_article_kib:.1f} KiB per article"
             f" (the analyses' JSON alone {f['payload_bytes'] / articles / 1024:.1f} KiB)",
+            f"  analyses held in memory once read back: {f['held_mib']:.1f} MiB ="
+            f" {f['held_mib'] * 1024 / articles:.1f} KiB per article, so a corpus holding"
+            f" every analysis of 100,000 articles needs about"
+            f" {f['held_mib'] * 100_000 / articles / 1024:.1f} GiB for them (extrapolated)",
         ]
     )
