@@ -189,6 +189,16 @@ class Corpus:
                 self._save(unsaved)
         self._save(unsaved)
 
+    def forget(self, articles: Sequence[Article]) -> None:
+        """Let go of the analyses and summaries of ``articles`` held in memory; a corpus
+        with a cache reads them back if they are asked for again, one without makes them
+        again. A long batch run holds only the window of articles it is working on."""
+        ids = {article.id for article in articles}
+        with self._lock:
+            for article_id in ids:
+                self._analyses.pop(article_id, None)
+            self._summaries = {key: s for key, s in self._summaries.items() if key[0] not in ids}
+
     def _save(self, analyses: list[Analysis]) -> None:
         if self._cache is not None and analyses:
             self._cache.put_many(analyses)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from summarise.article import Analysis, Article, Group, Summary
+from summarise.article import Analysis, Article, EntityCount, Group, Summary
 from summarise.config import Settings, load_settings
 from summarise.export import (
     CorpusMarkdown,
@@ -169,6 +169,12 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+Row = tuple[Article, Analysis, Summary]
+# A batch run holds the analyses of this many articles at a time: enough to keep the
+# worker processes busy, few enough that memory does not grow with the corpus.
+WINDOW = 2000
+
+
 class Run:
     """One batch command: its options, corpus and output streams."""
 
@@ -221,14 +227,23 @@ class Run:
                 file=self.err,
             )
 
-    def analysed(self) -> list[tuple[Article, Analysis, Summary]]:
+    def windows(self) -> Iterator[list[Row]]:
+        """Every article with its analysis and summary, a window of articles at a time.
+
+        Each window's analyses are let go once it is written (the cache keeps them), so
+        a run holds the same memory for 100,000 articles as for a few thousand.
+        """
         articles = self.corpus.articles
-        self.corpus.analyse()
-        summaries = self.corpus.summaries(articles, self.algorithm, self.sentences, self.ratio)
-        return [
-            (article, self.corpus.analysis(article), summary)
-            for article, summary in zip(articles, summaries, strict=True)
-        ]
+        for low in range(0, len(articles), WINDOW):
+            window = articles[low : low + WINDOW]
+            # A whole window at once: the worker processes share it.
+            self.corpus.analyse(window)
+            summaries = self.corpus.summaries(window, self.algorithm, self.sentences, self.ratio)
+            yield [
+                (article, self.corpus.analysis(article), summary)
+                for article, summary in zip(window, summaries, strict=True)
+            ]
+            self.corpus.forget(window)
 
 
 def article_record(article: Article, analysis: Analysis, summary: Summary) -> dict[str, Any]:
@@ -259,32 +274,51 @@ def _byline(article: Article) -> str:
 
 
 def _print_summaries(run: Run) -> None:
-    from summarise.entities import DISPLAY_LABELS, top_entities
-
-    rows = run.analysed()
     fmt = run.args.format
     if fmt == "json":
-        json.dump([article_record(*row) for row in rows], run.out, ensure_ascii=False, indent=2)
-        run.out.write("\n")
-        return
-    if fmt == "markdown":
-        run.out.write("\n---\n\n".join(run.markdown.article(row[0]) for row in rows))
-        return
-    counted = run.corpus.entities([row[0] for row in rows])
-    for number, ((article, analysis, summary), counts) in enumerate(
-        zip(rows, counted, strict=True)
-    ):
-        if number:
-            run.out.write("\n")
-        run.out.write(f"{article.title}\n{_byline(article)}\n")
-        for index, sentence in enumerate(summary.sentences(article, analysis), start=1):
-            run.out.write(f"  {index}. {sentence}\n")
-        names = [
-            f"{entity.text} ({DISPLAY_LABELS[entity.label]} ×{entity.count})"
-            for entity in top_entities(analysis, counts=counts)
-        ]
-        if names:
-            run.out.write("  Entities: " + ", ".join(names) + "\n")
+        records = (article_record(*row) for rows in run.windows() for row in rows)
+        _write_json_list(records, run.out)
+    elif fmt == "markdown":
+        texts = (run.markdown.article(row[0]) for rows in run.windows() for row in rows)
+        for number, text in enumerate(texts):
+            run.out.write(("\n---\n\n" if number else "") + text)
+    else:
+        first = True
+        for rows in run.windows():
+            counted = run.corpus.entities([row[0] for row in rows])
+            for row, counts in zip(rows, counted, strict=True):
+                if not first:
+                    run.out.write("\n")
+                first = False
+                _print_summary(run.out, *row, counts)
+
+
+def _write_json_list(records: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """Write the records as ``json.dump(list(records), out, indent=2)`` would, one at a
+    time, so a long run never holds them all."""
+    out.write("[")
+    separator = "\n"
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False, indent=2)
+        out.write(separator + "\n".join("  " + line for line in text.split("\n")))
+        separator = ",\n"
+    out.write("]\n" if separator == "\n" else "\n]\n")
+
+
+def _print_summary(
+    out: TextIO, article: Article, analysis: Analysis, summary: Summary, counts: list[EntityCount]
+) -> None:
+    from summarise.entities import DISPLAY_LABELS, top_entities
+
+    out.write(f"{article.title}\n{_byline(article)}\n")
+    for index, sentence in enumerate(summary.sentences(article, analysis), start=1):
+        out.write(f"  {index}. {sentence}\n")
+    names = [
+        f"{entity.text} ({DISPLAY_LABELS[entity.label]} ×{entity.count})"
+        for entity in top_entities(analysis, counts=counts)
+    ]
+    if names:
+        out.write("  Entities: " + ", ".join(names) + "\n")
 
 
 def _group_record(group: Group) -> dict[str, Any]:
@@ -324,18 +358,19 @@ def _export(run: Run) -> int:
     folder: Path = run.args.to
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{printable(str(folder))} exists and is not a folder")
-    documents: list[tuple[str, str]] = []  # (file name stem, Markdown)
+    documents: Iterable[tuple[str, str]]  # (file name stem, Markdown)
     if run.args.groups:
         groups = run.corpus.groups(run.threshold)
-        for group in groups:
-            title = run.corpus.by_key[group.members[0]].title
-            documents.append((group_file_stem(title), run.markdown.group(group)))
-    else:
-        run.corpus.analyse()  # all at once: faster than one by one
         documents = [
-            (slugify(article.title), run.markdown.article(article))
-            for article in run.corpus.articles
+            (group_file_stem(run.corpus.by_key[group.members[0]].title), run.markdown.group(group))
+            for group in groups
         ]
+    else:
+        documents = (
+            (slugify(article.title), run.markdown.article(article))
+            for rows in run.windows()
+            for article, _, _ in rows
+        )
     taken: set[Path] = set()
     refused = 0
     for stem, text in documents:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+import tui.cli
+from summarise.article import Article
+from summarise.engine import Corpus
 from summarise.sources import seeds_path
 from tui.cli import main
 
@@ -215,3 +219,40 @@ def test_reader_without_a_terminal_says_so(capsys):
     code, _, err = run(capsys)
     assert code == 2
     assert "terminal" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "text"])
+def test_a_long_run_written_a_window_at_a_time_reads_as_one(
+    fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    seeds = str(seeds_path())
+    code, whole, _ = run(capsys, "summarise", seeds, "--format", fmt)
+    assert code == 0
+    # One article at a time: each window's analyses are let go before the next.
+    monkeypatch.setattr(tui.cli, "WINDOW", 1)
+    forgotten: list[str] = []
+    forget = Corpus.forget
+
+    def counted_forget(corpus: Corpus, articles: Sequence[Article]) -> None:
+        forgotten.extend(article.key for article in articles)
+        forget(corpus, articles)
+
+    monkeypatch.setattr(Corpus, "forget", counted_forget)
+    code, windowed, _ = run(capsys, "summarise", seeds, "--format", fmt)
+    assert code == 0
+    assert windowed == whole
+    assert len(forgotten) == 3
+    if fmt == "json":
+        assert len(json.loads(windowed)) == 3
+
+
+def test_export_a_window_at_a_time_writes_every_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(tui.cli, "WINDOW", 2)
+    code, out, _ = run(capsys, "export", str(seeds_path()), "--to", str(tmp_path / "out"))
+    assert code == 0
+    written = sorted((tmp_path / "out").glob("*.md"))
+    assert len(written) == 3
+    assert all(path.read_text(encoding="utf-8").startswith("# ") for path in written)
+    assert sorted(out.split()) == [str(path) for path in written]
