@@ -205,13 +205,21 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="newsreader-cp1252")
 
 
-def _read_text(path: Path) -> str:
+_NOTHING_READABLE = "no readable text, only control or invisible characters"
+
+
+def _read_raw_text(path: Path) -> str:
+    """The file's text as decoded, not yet cleaned; ``_Unreadable`` when it is empty."""
     raw = decode_bytes(_read_bytes(path))
     if not raw.strip():
         raise _Unreadable("empty file")
-    text = clean_text(raw)
+    return raw
+
+
+def _read_text(path: Path) -> str:
+    text = clean_text(_read_raw_text(path))
     if not text.strip():
-        raise _Unreadable("no readable text, only control or invisible characters")
+        raise _Unreadable(_NOTHING_READABLE)
     return text
 
 
@@ -350,8 +358,16 @@ def _parse_json(text: str) -> Any:
 
 
 def _record_document(
-    record: Any, path_key: str, number: int, origin: str, problems: list[LoadProblem]
+    record: Any,
+    path_key: str,
+    number: int,
+    origin: str,
+    problems: list[LoadProblem],
+    *,
+    known_clean: bool = False,
 ) -> RawDocument | None:
+    """``known_clean``: the record was parsed from a line that holds no unsafe character
+    and no escape that could make one, so its text needs no cleaning."""
     where = f"{path_key}#{number}"
     if not isinstance(record, dict):
         problems.append(LoadProblem(where, "record is not a JSON object"))
@@ -361,7 +377,8 @@ def _record_document(
         kind = _JSON_KINDS.get(type(text), type(text).__name__)
         problems.append(LoadProblem(where, f'record\'s "text" is {kind}, not a string'))
         return None
-    cleaned = clean_text(text) if isinstance(text, str) else ""
+    text = text if isinstance(text, str) else ""
+    cleaned = text if known_clean else clean_text(text)
     if not cleaned.strip():
         problems.append(LoadProblem(where, 'record has no "text"'))
         return None
@@ -394,21 +411,50 @@ def _json_documents(path: Path, key: str, problems: list[LoadProblem]) -> list[R
     return documents
 
 
-def _jsonl_documents(path: Path, key: str, problems: list[LoadProblem]) -> list[RawDocument]:
-    documents = []
-    for number, line in enumerate(_read_text(path).split("\n"), start=1):
+# JSON escapes that decode to a character ``clean_text`` would change: \b, \f, \r and
+# any \u escape. A line without one (and without a raw unsafe character) gives records
+# that are clean already. An escaped backslash before one of these letters matches too,
+# which only costs a needless cleaning.
+_RISKY_ESCAPE = re.compile(r"\\[bfru]")
+
+
+def _clean_lines(text: str) -> Iterator[tuple[str, bool]]:
+    """The lines of ``clean_text(text)``, each with whether it was clean as read.
+
+    Only a line holding something unsafe is cleaned (and may become several lines, as a
+    stray line break would in the whole text), so a file of clean records is never
+    copied whole; the line numbers are those of the whole text cleaned at once.
+    """
+    for line in text.split("\n"):
+        cleaned = clean_text(line)
+        if cleaned is line:
+            yield line, True
+            continue
+        # The "\r" of a "\r\n" ends this line: cleaned on its own it would add an empty
+        # line after it.
+        yield from ((part, False) for part in clean_text(line.removesuffix("\r")).split("\n"))
+
+
+def _jsonl_documents(path: Path, key: str, problems: list[LoadProblem]) -> Iterator[RawDocument]:
+    """The file's records as documents, each yielded as soon as its line is read, so the
+    first stories of a large file can be shown before the rest are parsed."""
+    readable = False
+    for number, (line, was_clean) in enumerate(_clean_lines(_read_raw_text(path)), start=1):
         if not line.strip():
             continue
+        readable = True
         try:
             record = _parse_json(line)
         except ValueError as error:
             message = str(error).removeprefix("line 1: ")
             problems.append(LoadProblem(f"{key}#{number}", f"malformed JSON line: {message}"))
             continue
-        document = _record_document(record, key, number, "jsonl", problems)
+        known_clean = was_clean and not _RISKY_ESCAPE.search(line)
+        document = _record_document(record, key, number, "jsonl", problems, known_clean=known_clean)
         if document is not None:
-            documents.append(document)
-    return documents
+            yield document
+    if not readable:
+        raise _Unreadable(_NOTHING_READABLE)
 
 
 def _local_name(tag: str) -> str:
@@ -479,7 +525,9 @@ def _feed_documents(path: Path, key: str) -> list[RawDocument]:
     return documents
 
 
-def _documents_from_file(path: Path, key: str, problems: list[LoadProblem]) -> list[RawDocument]:
+def _documents_from_file(
+    path: Path, key: str, problems: list[LoadProblem]
+) -> Iterable[RawDocument]:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return _text_documents(path, key, TEXT_SUFFIXES[suffix])
@@ -508,18 +556,15 @@ def _files_in(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def _within_size(
-    documents: list[RawDocument], problems: list[LoadProblem]
-) -> Iterator[RawDocument]:
-    for document in documents:
-        if len(document.text) > MAX_ARTICLE_CHARS:
-            message = (
-                f"{len(document.text):,} characters is too long for one article "
-                f"(limit {MAX_ARTICLE_CHARS:,})"
-            )
-            problems.append(LoadProblem(document.key, message))
-        else:
-            yield document
+def _within_size(document: RawDocument, problems: list[LoadProblem]) -> bool:
+    if len(document.text) <= MAX_ARTICLE_CHARS:
+        return True
+    message = (
+        f"{len(document.text):,} characters is too long for one article "
+        f"(limit {MAX_ARTICLE_CHARS:,})"
+    )
+    problems.append(LoadProblem(document.key, message))
+    return False
 
 
 _WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -529,9 +574,15 @@ def read_documents(
     paths: Iterable[str | Path], problems: list[LoadProblem] | None = None
 ) -> list[RawDocument]:
     """Raw documents from files and folders; what cannot be read is added to ``problems``."""
-    if problems is None:
-        problems = []
-    documents: list[RawDocument] = []
+    return list(iter_documents(paths, [] if problems is None else problems))
+
+
+def iter_documents(
+    paths: Iterable[str | Path], problems: list[LoadProblem]
+) -> Iterator[RawDocument]:
+    """``read_documents`` one document at a time, each as soon as it is read: the first
+    records of a large JSON-lines file come before the rest of it is parsed. A file that
+    fails part way keeps the documents it gave before the failure."""
     seen_keys: set[str] = set()
     for given in paths:
         if isinstance(given, str) and _WEB_ADDRESS.match(given):
@@ -553,15 +604,13 @@ def read_documents(
                 continue
             seen_keys.add(key)
             try:
-                found = _documents_from_file(file, key, problems)
+                for document in _documents_from_file(file, key, problems):
+                    if _within_size(document, problems):
+                        yield document
             except _Unreadable as problem:
                 problems.append(LoadProblem(key, str(problem)))
-                continue
             except (OSError, ValueError, RecursionError) as error:
                 problems.append(LoadProblem(key, f"cannot read: {error}".splitlines()[0]))
-                continue
-            documents.extend(_within_size(found, problems))
-    return documents
 
 
 def structure_document(document: RawDocument) -> Article | LoadProblem:

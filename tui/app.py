@@ -72,7 +72,8 @@ from tui.widgets.article_list import ArticleRow, ArticleTree, GroupRow, RowData
 from tui.widgets.entity_panel import EntityList, EntityPanel
 from tui.widgets.group_view import GroupView
 from tui.widgets.listing import SORT_LABELS, Entry, TextIndex, arrange, article_id, query_words
-from tui.widgets.reading import ArticleBody, ArticleHeader, ScrollingPane, SummaryView
+from tui.widgets.reading import ArticleBody, ArticleHeader, SummaryView
+from tui.widgets.text_pane import TextPane
 
 MIN_SENTENCES = 1
 MAX_SENTENCES = 20
@@ -379,8 +380,10 @@ class NewsReaderApp(App[int]):
     def on_articles_added(self, message: ArticlesAdded) -> None:
         """Show articles as they load, unsorted; the sorted list replaces them at the end."""
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+        # A folder read as it is built has no count until the last file is read.
+        loaded = f"{message.done}" if message.total is None else f"{message.done}/{message.total}"
         if not message.articles:
-            self._status(f"loading {message.done}/{message.total}")
+            self._status(f"loading {loaded}")
             return
         if not self._loading and self.reads.store is not None:
             self.reads.ids = self.reads.store.read_ids()
@@ -389,7 +392,7 @@ class NewsReaderApp(App[int]):
         if self.current is None and self.tree.cursor_node is None:
             self.tree.move_to_first()
         self.tree.border_title = Text(f"Articles {len(self._loading)} (loading)")
-        self._status(f"loading {message.done}/{message.total}")
+        self._status(f"loading {loaded}")
 
     @while_open
     def on_load_failed(self, message: LoadFailed) -> None:
@@ -591,7 +594,9 @@ class NewsReaderApp(App[int]):
         if state:
             parts.append(state)
         parts.append(f"summary: {self.algorithm}, {self.sentences} sentences")
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        # One line of fixed size (see app.tcss): analysis progress redraws it often, and
+        # each redraw must not lay the screen out again.
+        self.query_one("#status", Static).update(Text(" · ".join(parts)), layout=False)
 
     def _grouping_status(self, groups: list[Group]) -> str:
         if not self.grouping:
@@ -845,7 +850,7 @@ class NewsReaderApp(App[int]):
             self.show_group(node.data)
 
     def action_page_text(self) -> None:
-        pane: ScrollingPane | GroupView
+        pane: TextPane | GroupView
         pane = self.group_view if self.current_group is not None else self.body
         pane.scroll_page_down(animate=False)
 

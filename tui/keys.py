@@ -17,7 +17,7 @@ from tui.screens.help import KeyRow
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleTree
 from tui.widgets.entity_panel import EntityList
-from tui.widgets.reading import ScrollingPane
+from tui.widgets.text_pane import TextPane
 
 # Longer words for the help screen than the footer has room for.
 HELP_DESCRIPTIONS = {
@@ -34,7 +34,7 @@ HELP_DESCRIPTIONS = {
 _ELSEWHERE: list[tuple[str, Sequence[BindingType]]] = [
     ("everywhere", MainScreen.BINDINGS),
     ("list", ArticleTree.BINDINGS),
-    ("text panes", ScrollingPane.BINDINGS),
+    ("text panes", TextPane.BINDINGS),
     ("entities", EntityList.BINDINGS),
     ("feeds", FeedsScreen.BINDINGS),
     ("feeds", FeedList.BINDINGS),

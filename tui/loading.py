@@ -8,14 +8,15 @@ Runs in the app's load worker; it never touches widgets.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from itertools import islice
 from pathlib import Path
 
 from textual.message import Message
 
 from summarise.article import Article, RawDocument
 from summarise.engine import Corpus
-from summarise.sources import LoadProblem, document_digest, read_documents
+from summarise.sources import LoadProblem, document_digest, iter_documents
 from summarise.store import AnalysisCache, ReadState
 from tui.background import Offload, build_articles
 from tui.library_sync import LibrarySync
@@ -28,11 +29,14 @@ FIRST_CHUNK = 100
 LOAD_CHUNK = 1000
 
 
-def _chunks(total: int) -> list[tuple[int, int]]:
-    bounds = [(0, min(FIRST_CHUNK, total))]
-    rest = range(FIRST_CHUNK, total, LOAD_CHUNK)
-    bounds += [(start, min(start + LOAD_CHUNK, total)) for start in rest]
-    return [(start, end) for start, end in bounds if end > start]
+def _chunks(documents: Iterable[RawDocument]) -> Iterator[list[RawDocument]]:
+    """The documents a chunk at a time, each taken from ``documents`` only when wanted,
+    so a chunk is built and shown before the next one is read."""
+    stream = iter(documents)
+    size = FIRST_CHUNK
+    while chunk := list(islice(stream, size)):
+        yield chunk
+        size = LOAD_CHUNK
 
 
 def _built(
@@ -62,7 +66,7 @@ def _built(
 
 
 def build_in_chunks(
-    documents: Sequence[RawDocument],
+    documents: Iterable[RawDocument],
     offload: Offload,
     *,
     post: Callable[[Message], object],
@@ -70,19 +74,21 @@ def build_in_chunks(
     cache: AnalysisCache | None = None,
 ) -> tuple[list[Article], list[LoadProblem]] | None:
     """The documents as articles, each text once, posting ``ArticlesAdded`` per chunk;
-    None when the load was cancelled."""
-    total = len(documents)
-    use_process = offload.worth_a_process(total)
+    None when the load was cancelled. ``documents`` may be a stream still being read: its
+    count is then unknown until it ends."""
+    total = len(documents) if isinstance(documents, Sized) else None
     articles: list[Article] = []
     problems: list[LoadProblem] = []
     seen: set[str] = set()
-    for start, end in _chunks(total):
+    done = 0
+    for chunk in _chunks(documents):
         if cancelled():
             return None
-        chunk = documents[start:end]
+        start, done = done, done + len(chunk)
         # The first rows are structured here, so they show while the child process that
         # structures the rest is still starting.
-        built, trouble = _built(chunk, offload, use_process and start > 0, cache)
+        use_process = start > 0 and offload.worth_a_process(total if total is not None else done)
+        built, trouble = _built(chunk, offload, use_process, cache)
         problems.extend(trouble)
         fresh = []
         for article in built:
@@ -90,7 +96,7 @@ def build_in_chunks(
                 seen.add(article_id(article))
                 fresh.append(article)
         articles.extend(fresh)
-        post(ArticlesAdded(fresh, end, total))
+        post(ArticlesAdded(fresh, done, total))
     return articles, problems
 
 
@@ -108,10 +114,13 @@ def load_corpus(
     """The corpus of ``paths``, or of the library when one is given, with the ids of the
     stories already read; None when the load was cancelled. Raises what reading raises."""
     problems: list[LoadProblem] = []
+    stored: list[RawDocument] = []
+    documents: Iterable[RawDocument]
     if library is not None:
-        documents = library.library.documents()
+        documents = stored = library.library.documents()
     else:
-        documents = read_documents(paths, problems)
+        # Read as they are built, so the first rows show before the rest are read.
+        documents = iter_documents(paths, problems)
     built = build_in_chunks(documents, offload, post=post, cancelled=cancelled, cache=cache)
     if built is None:
         return None
@@ -123,7 +132,7 @@ def load_corpus(
     corpus = Corpus(articles, problems, model=model, cache=cache, cores=cores)
     read_ids = read_state.read_ids()
     if library is not None:
-        library.remember(documents, articles)
+        library.remember(stored, articles)
         # A story is read when either store says so: the library knows its entry even
         # after its text changed (a teaser replaced by the full page).
         read_ids |= library.read_ids(articles)

@@ -51,11 +51,12 @@ class CorpusLoaded(Message):
 
 @dataclass
 class ArticlesAdded(Message):
-    """A chunk of articles is ready while the rest still load."""
+    """A chunk of articles is ready while the rest still load (``total`` is None while
+    the files are still being read)."""
 
     articles: list[Article]
     done: int
-    total: int
+    total: int | None
 
 
 @dataclass

@@ -120,9 +120,7 @@ async def test_furniture_is_out_of_the_text_until_c_shows_it_dimmed(make_app: Ap
 
             # Before `c`: no furniture.
             shown = story_text(app)
-            paragraphs = [
-                words for _, _, words in displayed_paragraphs(app.body.content_widget.content)
-            ]
+            paragraphs = [words for _, _, words in displayed_paragraphs(app.body.text)]
             for line in furniture:
                 if len(line) > 3:
                     assert line not in shown, (seed.name, line)
@@ -132,7 +130,7 @@ async def test_furniture_is_out_of_the_text_until_c_shows_it_dimmed(make_app: Ap
             # With `c`: each piece of furniture, as often as the page has it, dimmed.
             await pilot.press("c")
             assert app.show_hidden is True
-            text = app.body.content_widget.content
+            text = app.body.text
             assert isinstance(text, Text)
             for line, count in furniture.items():
                 places = [(a, b) for a, b, words in displayed_paragraphs(text) if words == line]

@@ -3,14 +3,16 @@ stories an update brought are marked new until read, and groups count their unre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text, TextType
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -63,6 +65,9 @@ class ArticleTree(Tree[RowData]):
         "articles--new",
     }
 
+    # A class attribute: Tree's own set-up refreshes before __init__ here has run.
+    _adding = False
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Articles", id=id)
         self.show_root = False
@@ -73,6 +78,28 @@ class ArticleTree(Tree[RowData]):
         self._new_keys: set[str] = set()
         self._styles: dict[str, Style] = {}
         self._labels: dict[tuple[str, bool, bool], Text] = {}
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        # Tree asks for a redraw for every node added: for 10,000 rows that alone took
+        # most of a second. While rows are added in bulk, one redraw at the end does.
+        if self._adding:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    @contextmanager
+    def _in_bulk(self) -> Iterator[None]:
+        self._adding = True
+        try:
+            yield
+        finally:
+            self._adding = False
+            self.refresh(layout=True)
 
     # Rows -----------------------------------------------------------------
 
@@ -159,10 +186,13 @@ class ArticleTree(Tree[RowData]):
         self._new_keys = new_keys if new_keys is not None else set()
         self._article_nodes = {}
         self._group_nodes = {}
+        with self._in_bulk():
+            self._add_entries(entries, expanded or set())
+
+    def _add_entries(self, entries: Sequence[Entry], expanded: set[str]) -> None:
         self.clear()
-        expanded = expanded or set()
-        # Adding a row only marks the layout stale (10,000 rows: 0.1 s); the rows are laid
-        # out once, when next drawn, and only the visible ones are rendered.
+        # Adding a row only marks the layout stale; the rows are laid out once, when next
+        # drawn, and only the visible ones are rendered.
         for entry in entries:
             if entry.is_group and entry.group is not None:
                 node = self.root.add(
@@ -184,10 +214,11 @@ class ArticleTree(Tree[RowData]):
     def append_articles(self, articles: Sequence[Article], read_ids: set[str]) -> None:
         """Add rows at the end while the corpus is still loading."""
         self._read_ids = read_ids
-        for article in articles:
-            self._article_nodes[article.key] = self.root.add_leaf(
-                self.article_label(article), data=ArticleRow(article)
-            )
+        with self._in_bulk():
+            for article in articles:
+                self._article_nodes[article.key] = self.root.add_leaf(
+                    self.article_label(article), data=ArticleRow(article)
+                )
 
     def expanded_groups(self) -> set[str]:
         return {gid for gid, node in self._group_nodes.items() if node.is_expanded}

@@ -35,6 +35,7 @@ class EntityList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._entities: dict[str, EntityCount] = {}
+        self._legend = ""
 
     def show_entities(self, counts: Sequence[EntityCount]) -> None:
         self._entities = {}
@@ -65,11 +66,21 @@ class EntityList(OptionList):
             options.append(Option(Text("No named entities."), disabled=True))
         if self.parent is not None:
             shown = [kind for kind in displayed_kinds() if kind in by_kind]
-            self.parent.query_one("#legend", Static).update(legend(shown or None))
+            self._show_legend(self.parent.query_one("#legend", Static), legend(shown or None))
         self.add_options(options)
         # Nothing highlighted until the list has focus, so the list starts at its top.
         self.highlighted = None
         self.scroll_home(animate=False)
+
+    def _show_legend(self, shown: Static, text: Text) -> None:
+        """Draw the legend, laying the screen out again only when it needs another number
+        of lines: moving to the next story must not cost a whole layout."""
+        if text.plain == self._legend:
+            return
+        self._legend = text.plain
+        width = shown.content_region.width
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        shown.update(text, layout=lines != shown.content_region.height)
 
     def on_focus(self) -> None:
         if self.highlighted is None:

@@ -7,14 +7,12 @@ from urllib.parse import urlsplit
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.widgets import Static
 
 from summarise.article import Analysis, Article, Mention, Summary
 from summarise.text import one_line
 from tui.widgets.rendering import BodyStyles, render_body, summary_text
+from tui.widgets.text_pane import TextPane
 
 
 class ArticleHeader(Static):
@@ -49,34 +47,18 @@ class ArticleHeader(Static):
         if article.standfirst.strip():
             text.append("\n")
             text.append(one_line(article.standfirst), style=self._style("head--standfirst"))
-        self.update(text)
+        # Its height is fixed (see app.tcss), so new text only needs drawing.
+        self.update(text, layout=False)
 
     def show_message(self, message: str) -> None:
         self._shown = None
-        self.update(Text(one_line(message), style=self._style("head--meta")))
+        self.update(Text(one_line(message), style=self._style("head--meta")), layout=False)
 
 
-class ScrollingPane(VerticalScroll, can_focus=True):
-    """A focusable scrolling pane with vim keys."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False, id="pane.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="pane.up"),
-        Binding("space", "app.page_text", "Page text", show=False, id="page_text"),
-    ]
-
-
-class SummaryView(ScrollingPane):
+class SummaryView(TextPane):
     """The numbered summary sentences; the algorithm and length are in the border title."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"summary--number"}
-
-    def compose(self):  # type: ignore[override]
-        yield Static(id="summary-text")
-
-    @property
-    def content_widget(self) -> Static:
-        return self.query_one("#summary-text", Static)
 
     def show_summary(self, article: Article, analysis: Analysis, summary: Summary) -> None:
         style = self.get_component_rich_style("summary--number", partial=True, default=Style())
@@ -85,21 +67,20 @@ class SummaryView(ScrollingPane):
             f"Summary · {summary.algorithm} · {len(summary.sentence_ids)} of {total} sentences"
         )
         if summary.sentence_ids:
-            self.content_widget.update(summary_text(article, analysis, summary, style))
+            self.set_text(summary_text(article, analysis, summary, style))
         else:
-            self.content_widget.update(Text("This article has no body text to summarise."))
-        self.scroll_home(animate=False)
+            self.set_text(Text("This article has no body text to summarise."))
 
     def show_message(self, title: str, message: str) -> None:
         self.border_title = Text(title)
-        self.content_widget.update(Text(message))
+        self.set_text(Text(message))
 
     @property
     def shown_text(self) -> str:
-        return str(self.content_widget.content)
+        return self.text.plain
 
 
-class ArticleBody(ScrollingPane):
+class ArticleBody(TextPane):
     """The article's text: entities coloured by kind, summary sentences marked."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -113,13 +94,6 @@ class ArticleBody(ScrollingPane):
         super().__init__(id=id)
         self._mention_offsets: dict[tuple[int, int], int] = {}
         self._plain = ""
-
-    def compose(self):  # type: ignore[override]
-        yield Static(id="body-text")
-
-    @property
-    def content_widget(self) -> Static:
-        return self.query_one("#body-text", Static)
 
     def _styles(self) -> BodyStyles:
         def style(name: str) -> Style:
@@ -149,13 +123,11 @@ class ArticleBody(ScrollingPane):
         self._plain = rendered.text.plain
         if not rendered.text.plain.strip():
             rendered.text.append("This article has no body text.")
-        self.content_widget.update(rendered.text)
-        if not keep_scroll:
-            self.scroll_home(animate=False)
+        self.set_text(rendered.text, keep_scroll=keep_scroll)
 
     def show_message(self, message: str) -> None:
         self._plain = message
-        self.content_widget.update(Text(message))
+        self.set_text(Text(message))
 
     @property
     def shown_text(self) -> str:
@@ -167,11 +139,7 @@ class ArticleBody(ScrollingPane):
 
     def line_of_offset(self, offset: int) -> int:
         """The wrapped line on which a display offset falls (for jumping to a mention)."""
-        width = max(1, self.content_widget.content_region.width)
-        lines = 0
-        for paragraph in self._plain[:offset].split("\n"):
-            lines += max(1, len(Content(paragraph).wrap(width)))
-        return max(0, lines - 1)
+        return max(0, self.lines_before(offset) - 1)
 
     def scroll_to_offset(self, offset: int) -> None:
         line = self.line_of_offset(offset)
