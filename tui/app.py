@@ -716,6 +716,9 @@ class NewsReaderApp(App[int]):
                 analyses[article_id(member)] = analysis
                 summaries[article_id(member)] = summary
         self.group_view.show_group(row.group, row.members, analyses, summaries)
+        # The names the stories share are on the group's card; the panel lists one
+        # article's names, and no article is open.
+        self.entity_list.show_entities([])
         if waiting:
             self._request_readings()
 

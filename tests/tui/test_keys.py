@@ -277,6 +277,18 @@ async def test_group_row_shows_members_side_by_side(make_app: AppFactory) -> Non
         assert cards[0].region.y == cards[1].region.y  # side by side
 
 
+async def test_the_names_panel_never_shows_an_article_left_behind(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await select(pilot, "Library")
+        assert app.entity_list.entities  # the library story's names: Dunmore, Grace Tully
+        group = next(n for n in app.tree.root.children if isinstance(n.data, GroupRow))
+        app.tree.move_cursor(group)
+        await pilot.pause(0.15)
+        assert not app.entity_list.entities
+
+
 async def test_c_shows_hidden_blocks_dimmed(make_app: AppFactory, tmp_path) -> None:
     story = tmp_path / "story.md"
     story.write_text(
