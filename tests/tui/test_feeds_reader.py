@@ -586,3 +586,7 @@ async def test_typing_the_next_address_after_an_add_stays_in_the_address_box(
         assert app.screen is screen
         assert box.value == "daily.example/feedaR"
         assert len(library.feeds()) == 2
+        box.value = courier
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(screen.query_one("#feeds-problem").content) == f"Already subscribed to {courier}"

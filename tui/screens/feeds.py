@@ -204,7 +204,10 @@ class FeedsScreen(ModalScreen[None]):
             return
         box = self.query_one("#feeds-address", Input)
         box.value = ""
-        self._problem(f"Subscribed to {message.url}", warning=False)
+        if message.url in self.feed_list.feeds:
+            self._problem(f"Already subscribed to {message.url}", warning=False)
+        else:
+            self._problem(f"Subscribed to {message.url}", warning=False)
         self.refresh_feeds()
 
     # Removing ----------------------------------------------------------------------
