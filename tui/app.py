@@ -452,7 +452,10 @@ class NewsReaderApp(App[int]):
         else:
             where = ", ".join(self.paths) or "the sample folder"
             self.header.show_message(f"No articles found in {where}.")
-            self.body.show_message("Open a file or folder of articles: newsreader PATH")
+            problems = self.corpus.problems if self.corpus is not None else []
+            # The reason stays on screen; the notice saying it fades.
+            why = "".join(f"Skipped {p.path}: {p.message}\n" for p in problems[:5])
+            self.body.show_message(why + "Open a file or folder of articles: newsreader PATH")
         if not self.updating:
             self.query_one("#progress", ProgressBar).add_class("done")
         self._update_list_title()
