@@ -10,10 +10,14 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from summarise.export import write_new_file
 from summarise.group_settings import DEFAULT_THRESHOLD
@@ -214,6 +218,33 @@ def settings_toml(settings: Settings) -> str:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write ``settings`` atomically (the old file stays intact if writing fails)."""
+    """Write ``settings`` atomically (the old file stays intact if writing fails).
+
+    A file the user wrote keeps its comments, layout and any keys this version does not
+    know: only values that changed are rewritten, and an unchanged file is not touched.
+    """
     target = path if path is not None else config_path()
-    return write_new_file(target, settings_toml(settings), force=True)
+    text = settings_toml(settings)
+    try:
+        document = tomlkit.parse(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TOMLKitError):
+        return write_new_file(target, text, force=True)
+    if _update_document(document, tomllib.loads(text)):
+        write_new_file(target, tomlkit.dumps(document), force=True)
+    return target
+
+
+def _update_document(document: MutableMapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Set in ``document`` the values that differ; True if any did."""
+    changed = False
+    for key, value in values.items():
+        held = document.get(key)
+        if isinstance(value, dict) and isinstance(held, MutableMapping):
+            for gone in [name for name in held if name not in value]:
+                del held[gone]
+                changed = True
+            changed = _update_document(held, value) or changed
+        elif held != value or isinstance(held, bool) != isinstance(value, bool):
+            document[key] = value
+            changed = True
+    return changed

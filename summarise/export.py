@@ -11,6 +11,7 @@ end a list or turn into a link.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -256,7 +257,17 @@ def write_new_file(path: Path, text: str, force: bool = False) -> Path:
     (FileExistsError).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        # A file stands where a folder is needed: not "the file exists", which the
+        # callers read as the target being taken.
+        blocking = next(
+            (p for p in reversed(path.parents) if p.exists() and not p.is_dir()), path.parent
+        )
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"{blocking} is a file, not a folder", str(blocking)
+        ) from None
     if not force and path.exists():
         raise FileExistsError(f"{path} already exists")
     temporary = _write_temporary(path.parent, path.name, text.encode("utf-8"))

@@ -35,6 +35,7 @@ from summarise.engine import Corpus, SummaryState
 from summarise.entities import entity_counts, mentions_of, surface_key
 from summarise.export import CorpusMarkdown, group_file_stem, slugify, write_new_file
 from summarise.ingest.feeds import Library, LibraryError
+from summarise.ingest.web import is_web_address
 from summarise.newsrank import prepare as prepare_news_summariser
 from summarise.sources import seeds_path
 from summarise.store import AnalysisCache, ReadState
@@ -432,14 +433,18 @@ class NewsReaderApp(App[int]):
         if self._update_wanted:
             self._start_update()
 
-    def _show_empty(self) -> None:
-        """Say why the list is empty and what to do."""
+    def _clear_reading(self) -> None:
+        """Nothing is shown, so no key acts on an article that is not in the list."""
         self.current = None
         self.current_group = None
         self._shown = ()
         self.query_one("#right-switcher", ContentSwitcher).current = "reading"
         self.summary_view.show_message("Summary", "Nothing to summarise.")
         self.entity_list.show_entities([])
+
+    def _show_empty(self) -> None:
+        """Say why the list is empty and what to do."""
+        self._clear_reading()
         if self.use_library:
             update, feeds = self._keys_for("library.update"), self._keys_for("feeds.open")
             self.header.show_message("Your library holds no stories yet.")
@@ -450,7 +455,10 @@ class NewsReaderApp(App[int]):
         else:
             where = ", ".join(self.paths) or "the sample folder"
             self.header.show_message(f"No articles found in {where}.")
-            self.body.show_message("Open a file or folder of articles: newsreader PATH")
+            problems = self.corpus.problems if self.corpus is not None else []
+            # The reason stays on screen; the notice saying it fades.
+            why = "".join(f"Skipped {p.path}: {p.message}\n" for p in problems[:5])
+            self.body.show_message(why + "Open a file or folder of articles: newsreader PATH")
         if not self.updating:
             self.query_one("#progress", ProgressBar).add_class("done")
         self._update_list_title()
@@ -552,7 +560,9 @@ class NewsReaderApp(App[int]):
             if not self.corpus.articles:
                 self._show_empty()
                 return
+            self._clear_reading()
             self.header.show_message("No article matches the filter. Press escape to clear it.")
+            self.body.show_message("")
         self._update_list_title()
         self._status()
 
@@ -714,6 +724,9 @@ class NewsReaderApp(App[int]):
                 analyses[article_id(member)] = analysis
                 summaries[article_id(member)] = summary
         self.group_view.show_group(row.group, row.members, analyses, summaries)
+        # The names the stories share are on the group's card; the panel lists one
+        # article's names, and no article is open.
+        self.entity_list.show_entities([])
         if waiting:
             self._request_readings()
 
@@ -937,6 +950,15 @@ class NewsReaderApp(App[int]):
         article = self.current
         if article is None or not article.url:
             self.notify("This article has no web address.", severity="warning")
+            return
+        if not is_web_address(article.url):
+            # A saved file can say anything: only web pages go to the browser, never a
+            # local file or a script.
+            self.notify(
+                f"Not opened: {one_line(article.url)} is not an http or https address.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.open_in_browser(article.url)
 

@@ -188,6 +188,11 @@ class Run:
         self.err = err
         self.algorithm: str = args.algorithm or settings.algorithm
         if self.algorithm not in SUMMARISERS:
+            print(
+                f"newsreader: config.toml: algorithm {printable(self.algorithm)!r} is not a"
+                f" summariser ({', '.join(SUMMARISERS)}); using news",
+                file=err,
+            )
             self.algorithm = "news"
         self.sentences: int | None = args.sentences
         self.ratio: float | None = args.ratio
@@ -458,6 +463,8 @@ def _feeds(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _update(out: TextIO, err: TextIO) -> int:
     settings = load_settings()
+    for warning in settings.warnings:
+        print(f"newsreader: {printable(warning)}", file=err)
     with open_library() as library:
         if not library.feeds():
             print("no subscriptions yet: newsreader feeds add URL", file=err)
@@ -496,6 +503,8 @@ def run_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     except LibraryError as error:  # the library's file failed (full disk, read-only)
         raise UserError(str(error)) from None
     settings = load_settings()
+    for warning in settings.warnings:
+        print(f"newsreader: {printable(warning)}", file=err)
     run = Run(args, settings, out, err)
     with run.corpus:
         if args.command == "summarise":

@@ -124,3 +124,45 @@ def test_control_characters_survive_a_round_trip(config_folder: Path) -> None:
     settings = Settings(last_article="line\nbreak\ttab\x01bell\x7f")
     save_settings(settings)
     assert load_settings().last_article == settings.last_article
+
+
+HAND_WRITTEN = """\
+# my settings: keep this comment
+export_dir = "/home/me/news"   # where exports go
+sentences = 4
+future_option = "kept"
+
+[keymap]
+"read.toggle" = "x"   # x marks read
+"""
+
+
+def test_a_hand_written_config_keeps_its_comments_when_settings_change(
+    config_folder: Path,
+) -> None:
+    config_folder.mkdir()
+    path = config_folder / "config.toml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    settings = load_settings()
+    settings.sort = "title"
+    settings.sentences = 6
+    save_settings(settings)
+    text = path.read_text(encoding="utf-8")
+    for kept in (
+        "# my settings: keep this comment",
+        'export_dir = "/home/me/news"   # where exports go',
+        'future_option = "kept"',
+        '"read.toggle" = "x"   # x marks read',
+    ):
+        assert kept in text
+    assert load_settings().sentences == 6
+    assert load_settings().sort == "title"
+
+
+def test_saving_unchanged_settings_leaves_the_file_as_it_was(config_folder: Path) -> None:
+    path = config_folder / "config.toml"
+    save_settings(Settings(sentences=5))
+    path.write_text(path.read_text(encoding="utf-8") + "# a note of mine\n", encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    save_settings(load_settings())
+    assert path.read_text(encoding="utf-8") == before

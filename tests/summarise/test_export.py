@@ -223,3 +223,11 @@ def test_concurrent_writers_never_overwrite_each_other(tmp_path: Path) -> None:
     assert len(winners) == 1
     assert target.read_text(encoding="utf-8") == winners[0]
     assert os.listdir(tmp_path) == ["race.md"]
+
+
+def test_writing_under_a_file_says_the_file_is_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("mine", encoding="utf-8")
+    with pytest.raises(NotADirectoryError) as raised:
+        write_new_file(tmp_path / "notes.md" / "summary.md", "# Summary\n")
+    assert raised.value.strerror == f"{tmp_path / 'notes.md'} is a file, not a folder"
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "mine"

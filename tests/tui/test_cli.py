@@ -256,3 +256,19 @@ def test_export_a_window_at_a_time_writes_every_article(
     assert len(written) == 3
     assert all(path.read_text(encoding="utf-8").startswith("# ") for path in written)
     assert sorted(out.split()) == [str(path) for path in written]
+
+
+@pytest.mark.parametrize(
+    ("config", "named"), [('algorithm = "nope"\n', "algorithm"), ("sentences = \n", "TOML")]
+)
+def test_a_broken_setting_is_reported_not_silently_ignored(
+    config: str, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text(config, encoding="utf-8")
+    story = tmp_path / "flood.txt"
+    story.write_text(STORY, encoding="utf-8")
+    code, out, err = run(capsys, "summarise", str(story))
+    assert code == 0
+    assert "Flood waters rise" in out
+    assert "config.toml" in err and named in err

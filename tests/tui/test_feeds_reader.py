@@ -560,3 +560,33 @@ async def test_keys_can_be_remapped(make_app: object) -> None:
         first = app.current
         await pilot.press("u")
         assert app.current is not None and app.current is not first
+
+
+async def test_typing_the_next_address_after_an_add_stays_in_the_address_box(
+    httpserver: HTTPServer, library: Library, data_dirs: dict[str, Path]
+) -> None:
+    library.add_feed(serve(httpserver, "/gazette.rss", GAZETTE))
+    courier = serve(httpserver, "/courier.rss", COURIER)
+    app = library_app(library, data_dirs, grouping=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FeedsScreen)
+        box = screen.query_one("#feeds-address", Input)
+        box.focus()
+        await pilot.press(*courier, "enter")
+        await settle(pilot)
+        assert len(library.feeds()) == 2
+        # The letters of the next address are the screen's keys too (d removes, y
+        # confirms): they must go into the box, and no feed may leave.
+        await pilot.press(*"daily.example/feed", "a", "R")
+        await settle(pilot)
+        assert app.screen is screen
+        assert box.value == "daily.example/feedaR"
+        assert len(library.feeds()) == 2
+        box.value = courier
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(screen.query_one("#feeds-problem").content) == f"Already subscribed to {courier}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from summarise.article import Article, Block
 from tests.tui.conftest import AppFactory, select, settle
 from tui.widgets.rendering import BodyStyles, clean, render_body
@@ -32,3 +34,15 @@ def test_render_body_removes_control_characters_and_keeps_styles_in_place() -> N
     assert rendered.text.plain == "Alarm cleared by Ann Lee."
     # An 8-bit CSI ("\x9b" + "d") is a sequence too; bidirectional overrides go.
     assert clean("a\x1b[31mb\u202ec\x9bd\te") == "abc    e"
+
+
+async def test_an_empty_file_says_why_nothing_is_listed(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    app = make_app([empty])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "No articles found" in str(app.header.content)
+        assert f"Skipped {empty}" in app.body.shown_text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import webbrowser
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from summarise.store import ReadState
 from summarise.summarisers import SUMMARISERS
 from tests.tui.conftest import AppFactory, key_for, select, settle
 from tui.app import NewsReaderApp
+from tui.screens.export import ExportDialog
 from tui.screens.help import HelpScreen
 from tui.widgets.article_list import READ_MARK, UNREAD_MARK, ArticleRow, GroupRow
 from tui.widgets.entity_panel import EntityList
@@ -274,6 +277,18 @@ async def test_group_row_shows_members_side_by_side(make_app: AppFactory) -> Non
         assert cards[0].region.y == cards[1].region.y  # side by side
 
 
+async def test_the_names_panel_never_shows_an_article_left_behind(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await select(pilot, "Library")
+        assert app.entity_list.entities  # the library story's names: Dunmore, Grace Tully
+        group = next(n for n in app.tree.root.children if isinstance(n.data, GroupRow))
+        app.tree.move_cursor(group)
+        await pilot.pause(0.15)
+        assert not app.entity_list.entities
+
+
 async def test_c_shows_hidden_blocks_dimmed(make_app: AppFactory, tmp_path) -> None:
     story = tmp_path / "story.md"
     story.write_text(
@@ -445,3 +460,57 @@ async def test_source_line_stays_one_line_cut_to_the_pane_as_the_terminal_resize
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
         assert str(app.header.content).split("\n")[-1] == source_line
+
+
+async def test_o_sends_only_web_addresses_to_the_browser(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    saved = tmp_path / "saved.json"
+    records = [
+        {"id": "script", "title": "Ferry timetable changes", "url": "javascript:alert(1)"},
+        {"id": "local", "title": "Harbour fees rise", "url": "file:///etc/passwd"},
+    ]
+    text = "The ferry to Kelmoor will sail twice a day from Monday, Tidewater Lines said."
+    saved.write_text(json.dumps([{**record, "text": text} for record in records]), "utf-8")
+    app = make_app([saved])
+    shown: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **k: shown.append(message) or notify(message, **k)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for title in ("Ferry timetable", "Harbour fees"):
+            await select(pilot, title)
+            await pilot.press("o")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert opened == []
+        refusals = [message for message in shown if "is not an http or https address" in message]
+        assert len(refusals) == 2
+
+
+async def test_a_filter_that_matches_nothing_leaves_no_article_to_act_on(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown_before = str(app.header.content)
+        await pilot.press("slash", *"zzzqqq", "enter")
+        await pilot.pause()
+        assert "No article matches the filter" in str(app.header.content)
+        assert "Larkfield" not in app.body.shown_text
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportDialog)
+        await pilot.press("m")
+        await pilot.pause()
+        assert not app.reads.ids
+        await pilot.press("escape")
+        await pilot.pause()
+        shown_after = str(app.header.content)
+        assert "No article matches" not in shown_after
+        assert shown_after.splitlines()[0] == shown_before.splitlines()[0]

@@ -110,6 +110,7 @@ class FeedsScreen(ModalScreen[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self._listed = False  # the feeds were listed once since the screen opened
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-dialog", classes="dialog"):
@@ -153,7 +154,13 @@ class FeedsScreen(ModalScreen[None]):
         if failing:
             title += f" · {failing} failing"
         self.feed_list.border_title = Text(title)
-        if message.feeds and not had_focus and not self.query_one("#feeds-address", Input).value:
+        # Only on opening: later listings follow the user's own adds and removals, and
+        # moving them out of the address box would turn the letters of the next address
+        # into this screen's keys (d removes a feed).
+        first = not self._listed
+        self._listed = True
+        address = self.query_one("#feeds-address", Input)
+        if first and message.feeds and not had_focus and not address.value:
             self.feed_list.focus()
 
     # Adding ------------------------------------------------------------------------
@@ -197,7 +204,10 @@ class FeedsScreen(ModalScreen[None]):
             return
         box = self.query_one("#feeds-address", Input)
         box.value = ""
-        self._problem(f"Subscribed to {message.url}", warning=False)
+        if message.url in self.feed_list.feeds:
+            self._problem(f"Already subscribed to {message.url}", warning=False)
+        else:
+            self._problem(f"Subscribed to {message.url}", warning=False)
         self.refresh_feeds()
 
     # Removing ----------------------------------------------------------------------
