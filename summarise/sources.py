@@ -83,8 +83,10 @@ def _read_bytes(path: Path) -> bytes:
         raise _Unreadable("not a regular file")
     size = status.st_size
     if size > MAX_FILE_BYTES:
-        megabytes = size / (1024 * 1024)
-        raise _Unreadable(f"{megabytes:.0f} MB is over the 20 MB limit for one file")
+        # Bytes, not rounded megabytes: a file just over the limit must not read "20 MB".
+        raise _Unreadable(
+            f"{size:,} bytes is over the limit for one file ({MAX_FILE_BYTES:,} bytes, 20 MiB)"
+        )
     try:
         return path.read_bytes()
     except PermissionError as error:
