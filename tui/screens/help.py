@@ -40,7 +40,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(Text("Key"), no_wrap=True)
         table.add_column(Text("Action"), min_width=18, ratio=2)
         table.add_column(Text("Where"), no_wrap=True)
-        table.add_column(Text("Id (for [keymap])"), overflow="fold", ratio=1)
+        # Ids are copied into config.toml: never broken across lines; the actions wrap.
+        table.add_column(Text("Id (for [keymap])"), no_wrap=True)
         for row in self.rows:
             table.add_row(
                 Text(row.keys), Text(row.description), Text(row.where), Text(row.binding_id)
