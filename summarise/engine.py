@@ -158,16 +158,11 @@ class Corpus:
             done = total - len(missing)
             if progress is not None:
                 progress(done, total)
-            unsaved: list[Analysis] = []
-            for analysis in self._analysed(missing):
+            for analysis in self._filed(self._analysed(missing)):
                 self._analyses[analysis.article_id] = analysis
-                unsaved.append(analysis)
-                if len(unsaved) >= CACHE_WRITE_BATCH:
-                    self._save(unsaved)
                 done += 1
                 if progress is not None:
                     progress(min(done, total), total)
-            self._save(unsaved)
 
     def store_analyses(self, articles: Sequence[Article], pool: AnalysisPool) -> None:
         """File in the cache the analyses of ``articles`` it lacks, made by ``pool``.
@@ -182,12 +177,8 @@ class Corpus:
         unknown = {a.id: a for a in articles if a.id not in self._analyses}
         stored = self._cache.get_many(list(unknown), self.fingerprint)
         missing = [article for key, article in unknown.items() if key not in stored]
-        unsaved: list[Analysis] = []
-        for analysis in self._on_workers(missing, pool):
-            unsaved.append(analysis)
-            if len(unsaved) >= CACHE_WRITE_BATCH:
-                self._save(unsaved)
-        self._save(unsaved)
+        for _ in self._filed(self._on_workers(missing, pool)):
+            pass
 
     def forget(self, articles: Sequence[Article]) -> None:
         """Let go of the analyses and summaries of ``articles`` held in memory; a corpus
@@ -198,6 +189,16 @@ class Corpus:
             for article_id in ids:
                 self._analyses.pop(article_id, None)
             self._summaries = {key: s for key, s in self._summaries.items() if key[0] not in ids}
+
+    def _filed(self, analyses: Iterable[Analysis]) -> Iterator[Analysis]:
+        """Each analysis as it comes, written to the cache a batch at a time."""
+        unsaved: list[Analysis] = []
+        for analysis in analyses:
+            unsaved.append(analysis)
+            if len(unsaved) >= CACHE_WRITE_BATCH:
+                self._save(unsaved)
+            yield analysis
+        self._save(unsaved)
 
     def _save(self, analyses: list[Analysis]) -> None:
         if self._cache is not None and analyses:
